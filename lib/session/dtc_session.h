@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * lib/session: the TCP session copy engine.
+ *
+ * Pure logic: no ports, no sockets, no lcore launch.  Two objects:
+ *
+ *  - struct dtc_front, one per RX lcore: takes a parsed captured frame, keeps it only when it
+ *    is a client->server segment of a -x map (and passes -r/-g sampling), computes the
+ *    rewritten client endpoint of each of the -n replicas, fills the compact segment metadata
+ *    (struct dtc_seg, in the mbuf private area), and says which worker owns each replica.
+ *    Stateless apart from counters, so several RX lcores may each have one.
+ *
+ *  - struct dtc_sess_engine, one per worker lcore: owns the sessions whose rewritten client
+ *    endpoint hashes to it (dtc_sess_owner()).  Inputs: segments from the front, response
+ *    records (struct dtc_resp) and the clock.  Outputs, through callbacks: Ethernet frames to
+ *    transmit, route registrations for the intercepts.
+ *
+ * Time is always passed in by the caller (microseconds, any epoch, monotonic), so tests drive
+ * the clock.  Nothing here allocates after creation, takes a lock or makes a syscall.
+ */
+
+#ifndef DTC_SESSION_H
+#define DTC_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "dtc_proto.h"
+#include "dtc_ctl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* What to copy: transfer maps (-x) and the client address pool (-c). */
+
+#define DTC_XFER_MAX 64
+
+struct dtc_xfer {
+	uint8_t family;              /* 4 or 6; online and target are the same family */
+	uint8_t any_online_addr;     /* "[srcIP:]" omitted: any address on online_port */
+	uint8_t has_static_mac;      /* "@MAC" given: no ARP */
+	uint8_t pad;
+	union dtc_addr online_addr;  /* network order */
+	rte_be16_t online_port;      /* network order */
+	rte_be16_t target_port;      /* network order */
+	union dtc_addr target_addr;  /* network order */
+	/*
+	 * Next-hop MAC towards the target: bit 63 = valid, bits 0..47 = the address bytes in
+	 * order (byte 0 in bits 0..7).  Written by the control plane (ARP resolver or "@MAC"),
+	 * read by workers with relaxed atomic loads.
+	 */
+	uint64_t dst_mac;
+};
+
+#define DTC_MAC_VALID (1ULL << 63)
+
+/*
+ * Parse a -x value: "[srcIP:]srcPort-dstIP:dstPort[@dstMAC][,...]", IPv6 addresses in
+ * brackets ("[2001:db8::1]:80").  Returns the number of maps, or -EINVAL with a message in err
+ * that quotes the offending part.
+ */
+int dtc_xfer_parse(const char *s, struct dtc_xfer *out, unsigned int max, char *err,
+	size_t errlen);
+
+/* Find the map a client->server segment (dst = online endpoint) belongs to; -1 if none. */
+int dtc_xfer_match(const struct dtc_xfer *x, unsigned int n, uint8_t family,
+	const union dtc_addr *dst, rte_be16_t dport);
+
+/* A client address pool: ranges of consecutive addresses, per family. */
+#define DTC_POOL_RANGES_MAX 256
+
+struct dtc_pool_range {
+	union dtc_addr base;         /* network order */
+	uint64_t count;              /* addresses in the range (>= 1) */
+};
+
+struct dtc_pool {
+	struct dtc_pool_range r4[DTC_POOL_RANGES_MAX];
+	struct dtc_pool_range r6[DTC_POOL_RANGES_MAX];
+	uint16_t n4, n6;
+	uint64_t total4, total6;     /* sum of counts */
+};
+
+/*
+ * Parse a -c value: addresses, comma lists, "a.b.c.x" (.1 to .254), CIDR blocks (IPv4: network
+ * and broadcast addresses excluded for prefixes up to /30; IPv6 CIDR up to 2^32 addresses),
+ * IPv4 and IPv6 mixed.  Target addresses given in xfer are skipped.  Returns 0 or -EINVAL with
+ * a message in err.
+ */
+int dtc_pool_parse(const char *s, const struct dtc_xfer *xfer, unsigned int n_xfer,
+	struct dtc_pool *p, char *err, size_t errlen);
+
+/* ------------------------------------------------------------------ */
+/* Per-segment metadata, kept in the mbuf private area (mempools must be created with
+ * priv_size >= DTC_MBUF_PRIV_SIZE). */
+
+struct dtc_seg {
+	struct dtc_flow_key key;     /* rewritten 4-tuple: fake client -> target */
+	uint32_t seq, ack;           /* host order */
+	uint32_t tsval, tsecr;       /* host order, valid when ts_off != 0 */
+	uint32_t origin;             /* hash of the original 4-tuple and replica: collision check */
+	uint32_t owner_hash;         /* dtc_endpoint_hash of key.client/client_port */
+	uint16_t payload_len;
+	uint16_t win;                /* host order, unscaled, as captured */
+	uint16_t mss;                /* MSS option of a captured SYN, 0 = none */
+	uint8_t flags;               /* DTC_TCP_* */
+	uint8_t tcp_hlen;            /* TCP header length in bytes */
+	uint8_t ts_off;              /* TS option offset in the TCP header, 0 = none */
+	uint8_t wscale;              /* captured SYN's window scale, DTC_WSCALE_NONE = none */
+	uint8_t replica;             /* 0 .. multiply-1 */
+	uint8_t xfer;                /* index of the -x map */
+	uint8_t sack_ok;             /* captured SYN had SACK-permitted */
+	uint8_t pad[3];
+	struct rte_mbuf *qnext;      /* the engine's queue link */
+};
+
+#define DTC_MBUF_PRIV_SIZE RTE_ALIGN_CEIL(sizeof(struct dtc_seg), RTE_MBUF_PRIV_ALIGN)
+
+static inline struct dtc_seg *
+dtc_seg_of(struct rte_mbuf *m)
+{
+	return (struct dtc_seg *)rte_mbuf_to_priv(m);
+}
+
+/*
+ * Layout of an mbuf handed by the front to an engine: data starts at the TCP header (link and
+ * IP headers stripped, Ethernet padding trimmed), data_len/pkt_len = tcp_hlen + payload_len.
+ * The engine prepends its own Ethernet and IP headers (headroom >= 14 + 40 needed).
+ */
+
+/* ------------------------------------------------------------------ */
+/* Counters.  Every dropped client segment increments exactly one DTC_SESS_DROP_*; every ended
+ * session exactly one DTC_SESS_END_*. */
+
+#define DTC_SESS_COUNTER_LIST(X) \
+	X(seg_in, "client segments given to the engine") \
+	X(seg_queued, "client segments queued for the test server") \
+	X(seg_sent, "segments sent to the test server (first transmission)") \
+	X(seg_retrans, "segments retransmitted (timeout)") \
+	X(seg_fast_retrans, "segments retransmitted after three duplicate ACKs") \
+	X(seg_synth, "synthesized segments sent (SYN, ACK, FIN, RST)") \
+	X(seg_split, "extra segments made by splitting oversize captures") \
+	X(tx_copy, "transmissions that needed a copy (previous send still in flight)") \
+	X(bytes_sent, "payload bytes sent (first transmission)") \
+	X(sess_created, "sessions created") \
+	X(sess_syn_synth, "sessions opened with a synthesized SYN") \
+	X(sess_established, "sessions that completed the handshake with the test server") \
+	X(sess_rebuilt, "sessions rebuilt after a test-server RST (new SYN)") \
+	X(sess_collisions, "4-tuple collisions avoided by picking another client endpoint") \
+	X(resp_in, "response records received") \
+	X(resp_unmatched, "response records with no live session") \
+	X(resp_rst_sent, "RSTs sent for unmatched test-server segments") \
+	X(route_sent, "route registrations emitted") \
+	X(requests, "client requests (new-request boundaries) sent")
+
+#define DTC_SESS_DROP_LIST(X) \
+	X(not_client, "not a client->server segment of a -x map") \
+	X(sampled_out, "session not kept by -r/-g sampling") \
+	X(no_session, "no session and cannot start one (pure ACK/FIN/RST, or -O)") \
+	X(pure_ack, "client pure ACK (the copier makes its own ACKs)") \
+	X(duplicate, "client retransmission or duplicate of bytes already queued") \
+	X(session_full, "session buffer cap reached") \
+	X(engine_full, "engine-wide buffered segment cap reached") \
+	X(table_full, "session table full and nothing could be recycled") \
+	X(no_route, "route registration could not be emitted") \
+	X(no_mbuf, "mbuf pool empty") \
+	X(no_mac, "next-hop MAC unknown (ARP pending)") \
+	X(tx_full, "TX queue full") \
+	X(closed, "segment for a session that is closing") \
+	X(bad_segment, "segment metadata inconsistent")
+
+#define DTC_SESS_END_LIST(X) \
+	X(fin, "closed by FIN exchange") \
+	X(client_rst, "client RST") \
+	X(server_rst, "test-server RST with nothing left to send") \
+	X(syn_timeout, "not established within 3 s") \
+	X(resp_timeout, "no response for -t seconds with data pending") \
+	X(idle_timeout, "idle past -k") \
+	X(buf_cap, "buffered data over the per-session cap") \
+	X(lost_capture, "gap in captured client data never filled") \
+	X(recycled, "oldest idle session recycled for a new one") \
+	X(port_reuse, "replaced by a new SYN on the same 4-tuple") \
+	X(shutdown, "copier stopping")
+
+enum dtc_sess_counter {
+#define DTC_X_ENUM(n, s) DTC_SESS_C_##n,
+	DTC_SESS_COUNTER_LIST(DTC_X_ENUM)
+#undef DTC_X_ENUM
+	DTC_SESS_C_MAX
+};
+enum dtc_sess_drop {
+#define DTC_X_ENUM(n, s) DTC_SESS_DROP_##n,
+	DTC_SESS_DROP_LIST(DTC_X_ENUM)
+#undef DTC_X_ENUM
+	DTC_SESS_DROP_MAX
+};
+enum dtc_sess_end {
+#define DTC_X_ENUM(n, s) DTC_SESS_END_##n,
+	DTC_SESS_END_LIST(DTC_X_ENUM)
+#undef DTC_X_ENUM
+	DTC_SESS_END_MAX
+};
+
+#define DTC_RTT_BUCKETS 16 /* log2 buckets: < 16 us, < 32 us, ... , >= 256 ms */
+
+struct dtc_sess_stats {
+	uint64_t c[DTC_SESS_C_MAX];
+	uint64_t drop[DTC_SESS_DROP_MAX];
+	uint64_t end[DTC_SESS_END_MAX];
+	uint64_t rtt_hist[DTC_RTT_BUCKETS];
+	uint64_t active;             /* sessions live now */
+	uint64_t queued_segs;        /* client segments buffered now */
+};
+
+/* Names ("seg_sent") and one-line descriptions, for stats and telemetry. */
+const char *dtc_sess_counter_name(unsigned int i);
+const char *dtc_sess_counter_desc(unsigned int i);
+const char *dtc_sess_drop_name(unsigned int i);
+const char *dtc_sess_drop_desc(unsigned int i);
+const char *dtc_sess_end_name(unsigned int i);
+const char *dtc_sess_end_desc(unsigned int i);
+
+/* ------------------------------------------------------------------ */
+/* Configuration. */
+
+/* Transmit a burst of complete Ethernet frames; returns how many were taken (the engine frees
+ * and counts the rest as tx_full). */
+typedef uint16_t (*dtc_sess_tx_fn)(void *arg, struct rte_mbuf **pkts, uint16_t n);
+/* Register (op = DTC_V1_ROUTE_ADD) or delete a route with every intercept.  0 = queued;
+ * negative = impossible now (the session is not started, drop no_route).  NULL = not needed
+ * (two-host mode). */
+typedef int (*dtc_sess_route_fn)(void *arg, const struct dtc_flow_key *k, uint16_t op);
+
+struct dtc_sess_conf {
+	/* what to copy */
+	const struct dtc_xfer *xfer;    /* the maps; dst_mac read live */
+	unsigned int n_xfer;
+	const struct dtc_pool *pool;    /* NULL or empty: client addresses unchanged */
+	uint16_t multiply;              /* -n: copies per session, 1 = plain copy */
+	uint16_t port_offset;           /* -f: instance offset for client ports */
+	uint32_t seed;                  /* per-process random value mixed into port shifts */
+	uint8_t sample_pct;             /* -r: 1..99 keeps that share of sessions; 0/100 all */
+	bool gradual;                   /* -g: ramp the kept share from 1 % to 100 % over 100 s */
+	bool full_sessions_only;        /* -O: never synthesize a SYN */
+	bool no_wait;                   /* -W: do not wait for the response to the last request */
+	/* TCP behaviour */
+	uint16_t mss;                   /* -D: MSS option of synthesized SYNs (1460) */
+	uint16_t mtu;                   /* -M: split captured segments longer than this (1500) */
+	uint32_t rtt_us;                /* -R: fixed RTT; 0 = measure from the capture */
+	uint32_t session_timeout_ms;    /* -t: no response while data pending (120 s) */
+	uint32_t keepalive_timeout_ms;  /* -k: idle established session (t + 120 s) */
+	uint32_t syn_timeout_ms;        /* handshake bound (3 s) */
+	uint32_t gap_timeout_ms;        /* wait for a missing captured segment (3 s) */
+	/* limits, all sized at creation */
+	uint32_t max_sessions;
+	uint32_t max_seg_per_sess;      /* buffered client segments per session */
+	uint32_t max_seg_total;         /* buffered client segments per engine */
+	/* plumbing */
+	struct rte_mempool *mp;         /* synthesized segments and copies */
+	int socket_id;
+	uint16_t worker_id;             /* this engine's index (for collision avoidance) */
+	uint16_t n_workers;
+	struct rte_ether_addr src_mac;  /* our TX port's MAC */
+	uint64_t tx_offloads;           /* RTE_ETH_TX_OFFLOAD_* usable on the TX port */
+	dtc_sess_tx_fn tx;
+	void *tx_arg;
+	dtc_sess_route_fn route;
+	void *route_arg;
+};
+
+/* Defaults for everything (maps, pool, callbacks and mempool left empty). */
+void dtc_sess_conf_defaults(struct dtc_sess_conf *c);
+
+/* Which worker owns a rewritten client endpoint (multiply-shift, no division). */
+static inline uint16_t
+dtc_sess_owner(uint32_t owner_hash, uint16_t n_workers)
+{
+	return (uint16_t)(((uint64_t)owner_hash * n_workers) >> 32);
+}
+
+/* ------------------------------------------------------------------ */
+/* The front: classify captured frames (one per RX lcore). */
+
+struct dtc_front;
+
+struct dtc_front *dtc_front_create(const struct dtc_sess_conf *c);
+void dtc_front_free(struct dtc_front *f);
+
+/*
+ * Classify one captured frame, parsed into *pi (offsets relative to the mbuf data).  On keep,
+ * the frame is normalized (see the layout above), its struct dtc_seg filled for replica 0, and
+ * for replicas 1..multiply-1 copies are made from the configured mempool.  out[i]/worker[i]
+ * receive up to c->multiply (mbuf, owning worker) pairs; the function returns how many.
+ * 0 means the frame was not kept: it has been freed and counted (dtc_front_stats).
+ */
+unsigned int dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m,
+	const struct dtc_pkt_info *pi, uint64_t now_us, struct rte_mbuf **out, uint16_t *worker);
+
+/* Front counters: drops by reason (not_client, sampled_out, no_mbuf, ...) and kept frames. */
+struct dtc_front_stats {
+	uint64_t kept;
+	uint64_t replicas;
+	uint64_t drop[DTC_SESS_DROP_MAX];
+};
+
+void dtc_front_stats(const struct dtc_front *f, struct dtc_front_stats *s);
+
+/* ------------------------------------------------------------------ */
+/* The engine (one per worker lcore). */
+
+struct dtc_sess_engine;
+
+/* NULL with rte_errno set (EINVAL bad configuration, ENOMEM). */
+struct dtc_sess_engine *dtc_sess_create(const struct dtc_sess_conf *c);
+/* Frees every session, buffered mbuf and table.  Safe on NULL. */
+void dtc_sess_free(struct dtc_sess_engine *e);
+
+/* Bytes dtc_sess_create will allocate for this configuration (for -m sizing). */
+size_t dtc_sess_mem_size(const struct dtc_sess_conf *c);
+
+/* Client segments from the front (ownership passes to the engine). Returns n. */
+uint16_t dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n,
+	uint64_t now_us);
+/* Response records from the test server (via intercept or the response port). Returns n. */
+uint16_t dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_t n,
+	uint64_t now_us);
+/* Run due timers (RTO, delayed ACK, response end, timeouts).  Cheap when nothing is due. */
+void dtc_sess_timers(struct dtc_sess_engine *e, uint64_t now_us);
+/* Hand staged frames to the tx callback. */
+void dtc_sess_flush(struct dtc_sess_engine *e);
+/* End every session with a RST to the test server (shutdown). */
+void dtc_sess_close_all(struct dtc_sess_engine *e, uint64_t now_us);
+
+/* Copy the counters (may be called from another lcore: plain 64-bit reads). */
+void dtc_sess_stats(const struct dtc_sess_engine *e, struct dtc_sess_stats *s);
+/* Add b into a (aggregating workers). */
+void dtc_sess_stats_add(struct dtc_sess_stats *a, const struct dtc_sess_stats *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DTC_SESSION_H */
