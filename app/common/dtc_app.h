@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * Runtime pieces both applications share: --config files, the capped log file reopened on
+ * SIGHUP, pid file, daemon mode, a TSC clock in microseconds, adaptive idle polling, and
+ * strict option value parsing.  Everything here runs on the main lcore only, except
+ * dtc_now_us() and struct dtc_idle, which are safe on any lcore.
+ */
+
+#ifndef DTC_APP_H
+#define DTC_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exit status for bad command-line input, as getopt tools use. */
+#define DTC_EXIT_USAGE 2
+
+/* ------------------------------------------------------------------ */
+/* Strict parsing of option values. */
+
+/* Decimal integer in [min, max], whole string, no sign surprises.  0 or -EINVAL/-ERANGE. */
+int dtc_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* A list "a,b,c" of integers in [min, max]; returns the count (<= max_n) or -EINVAL. */
+int dtc_parse_u64_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+	unsigned int max_n);
+
+/* Print "<prog>: invalid value 'value' for option opt: reason" to stderr and exit(2). */
+void dtc_opt_fail(const char *prog, const char *opt, const char *value, const char *reason)
+	__attribute__((noreturn));
+
+/* ------------------------------------------------------------------ */
+/* --config FILE: the same long options, one per line ("transfer 80-198.18.1.56:80"), '#'
+ * comments, and "eal <EAL arguments>" lines for the EAL.  The command line overrides the file
+ * (its options come after the file's). */
+
+struct dtc_argv {
+	int argc;
+	char **argv;                  /* NULL-terminated, owned */
+};
+
+/*
+ * Build the argument vector to use from the real one: when "--config FILE" (or
+ * "--config=FILE") appears among the options (after "--"), the file's EAL
+ * arguments are inserted before the command line's EAL arguments and the file's options
+ * before the command line's options.  Without --config, a plain copy.  On error returns
+ * -EINVAL with "FILE:LINE: reason" in err.
+ */
+int dtc_config_expand(int argc, char **argv, struct dtc_argv *out, char *err, size_t errlen);
+/* Parse config text (for tests and fuzzing): EAL and option words appended to the vectors. */
+int dtc_config_parse_text(const char *text, size_t len, const char *fname, struct dtc_argv *eal,
+	struct dtc_argv *opts, char *err, size_t errlen);
+void dtc_argv_free(struct dtc_argv *a);
+int dtc_argv_push(struct dtc_argv *a, const char *s);
+
+/* Index of "--" in argv (the end of EAL arguments), or argc when absent. */
+int dtc_argv_split(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* Logging: DPDK's log stream goes to a size-capped file (path.1 keeps the previous one), or
+ * stderr when no file is given.  SIGHUP sets a flag; dtc_log_service() on the main lcore
+ * reopens the file (for logrotate). */
+
+#define DTC_LOG_MAX_DEFAULT (64u << 20)
+
+int dtc_log_open(const char *path, uint64_t max_bytes);
+/* Async-signal-safe: ask dtc_log_service() to reopen the file. */
+void dtc_log_request_reopen(void);
+void dtc_log_service(void);
+void dtc_log_close(void);
+
+/* ------------------------------------------------------------------ */
+/* Signals: SIGINT/SIGTERM set dtc_force_quit; SIGHUP asks for a log reopen; SIGPIPE ignored. */
+
+extern volatile bool dtc_force_quit;
+void dtc_signals_install(void);
+
+/* ------------------------------------------------------------------ */
+/* Pid file and daemon mode. */
+
+/* Write our pid (O_EXCL-free, replaces a stale file); 0 or -errno. */
+int dtc_pidfile_write(const char *path);
+void dtc_pidfile_remove(const char *path);
+/* Fork into the background before rte_eal_init(): setsid, chdir /, stdio to /dev/null.
+ * Returns 0 in the daemon, -errno on failure (the parent exits 0). */
+int dtc_daemonize(void);
+
+/* ------------------------------------------------------------------ */
+/* Clock: microseconds from the TSC, no syscall. */
+
+extern uint64_t dtc_tsc_hz;
+extern uint64_t dtc_us_mult;          /* (1e6 << 48) / tsc_hz */
+
+/* After rte_eal_init (uses rte_get_tsc_hz). */
+void dtc_clock_init(void);
+
+static inline uint64_t
+dtc_now_us(void)
+{
+	/* A multiply and a shift instead of a division; 128-bit so it never overflows. */
+	return (uint64_t)(((unsigned __int128)rte_get_tsc_cycles() * dtc_us_mult) >> 48);
+}
+
+/* ------------------------------------------------------------------ */
+/* Adaptive polling: after a run of empty polls, sleep, doubling up to max_us; any work
+ * resets it.  max_us == 0 means pure busy polling. */
+
+struct dtc_idle {
+	uint32_t max_us;
+	uint32_t cur_us;
+	uint32_t empty;
+	uint64_t sleeps;              /* how many times we slept (for stats) */
+};
+
+static inline void
+dtc_idle_init(struct dtc_idle *s, uint32_t max_us)
+{
+	s->max_us = max_us;
+	s->cur_us = 0;
+	s->empty = 0;
+	s->sleeps = 0;
+}
+
+void dtc_idle_sleep(struct dtc_idle *s);
+
+/* Call once per poll-loop iteration with the amount of work done. */
+static inline void
+dtc_idle_update(struct dtc_idle *s, unsigned int work)
+{
+	if (work != 0 || s->max_us == 0) {
+		s->empty = 0;
+		s->cur_us = 0;
+		return;
+	}
+	if (++s->empty >= 64)
+		dtc_idle_sleep(s);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DTC_APP_H */
