@@ -93,7 +93,11 @@ int dtc_v1_route_encode(uint8_t out[DTC_V1_ROUTE_LEN], const struct dtc_flow_key
 /*
  * Build a 64-byte record from a captured IPv4 TCP segment: the first 20 bytes of the IP header
  * verbatim, the 20-byte TCP header verbatim, up to 24 option bytes, zero padded.  l3 points at
- * the IP header, l3_len bytes are available.  -EINVAL when not IPv4/TCP or too short.
+ * the IP header, l3_len bytes are available.  -EINVAL when not IPv4/TCP or too short, or when
+ * tot_len is below IHL*4 + data offset*4.
+ * IP options are not carried: a header with IHL > 5 is written with IHL 5 and tot_len reduced
+ * by the option bytes (header checksum adjusted), so that a 1.x tcpcopy, which looks for the
+ * TCP header at IHL*4, parses the record right and derives the same payload length.
  */
 int dtc_v1_rec_encode(uint8_t out[DTC_V1_REC_LEN], const uint8_t *l3, uint32_t l3_len);
 /* The same from a parsed mbuf (headers may span segments). */
@@ -103,15 +107,21 @@ int dtc_v1_rec_encode_mbuf(uint8_t out[DTC_V1_REC_LEN], const struct rte_mbuf *m
 /* ---- decoding ---- */
 
 /* One record into a struct dtc_resp (strict: version 4, IHL >= 5, protocol TCP,
- * data offset 5..15, tot_len >= IHL*4 + doff*4, options walked within the 24 carried). */
+ * data offset 5..15, tot_len >= IHL*4 + doff*4, options walked within the 24 carried).
+ * The TCP header is at byte 20 whatever the IHL (1.x intercepts copy IHL > 5 verbatim);
+ * payload_len = tot_len - IHL*4 - doff*4.  A malformed option is an error only when the whole
+ * option block was carried (doff*4 - 20 <= 24); a cut block yields the options before the cut.
+ * Returns 0, -DTC_CTL_ERR_REC_IP or -DTC_CTL_ERR_REC_TCP. */
 int dtc_v1_rec_decode(const uint8_t rec[DTC_V1_REC_LEN], struct dtc_resp *r);
 /* A captured segment (parsed) into a struct dtc_resp: the two-host path, IPv4 and IPv6. */
 int dtc_resp_from_pkt(const struct dtc_pkt_info *pi, struct dtc_resp *r);
 
 /*
  * Incremental decoder of the intercept -> copier byte stream (batched frames).  Feed any
- * number of bytes; each complete record is decoded and passed to cb.  Returns 0, or a negative
- * DTC_CTL_ERR_xxx after which the stream is unusable (close the connection).
+ * number of bytes; each complete record is decoded and passed to cb (may be NULL).  Returns 0,
+ * or a negative DTC_CTL_ERR_xxx after which the stream is unusable (close the connection);
+ * the error is sticky.  Whole frames in the caller's buffer are decoded in place, without a
+ * copy; only a frame split across calls is assembled in buf.
  * A record that is well framed but fails dtc_v1_rec_decode is counted in bad_records and
  * skipped; the frame boundary is kept.
  */
@@ -121,6 +131,7 @@ struct dtc_v1_rec_rx {
 	uint8_t buf[DTC_V1_FRAME_MAX];
 	uint32_t have;         /* bytes of the current frame in buf */
 	uint32_t need;         /* bytes of the current frame (0 = count not known yet) */
+	int32_t err;           /* sticky: 0, or the error that ended the stream */
 	uint64_t frames;
 	uint64_t records;
 	uint64_t bad_records;
@@ -136,6 +147,10 @@ int dtc_v1_rec_rx_feed(struct dtc_v1_rec_rx *rx, const uint8_t *data, size_t len
  * flow key.  A first message that is not a version message (non-zero addresses) is accepted as
  * 1.x does ("client too old": ignored, logged by the caller through the version callback with
  * version 0).  Returns 0 or a negative DTC_CTL_ERR_xxx (unknown type: close the connection).
+ * Exactly as a 1.x intercept: the first 8 bytes are examined alone; when the address or port
+ * in them is non-zero only those 8 bytes are dropped and 14-byte messages start right after.
+ * The version is reported, not judged (a mismatch is the caller's call; DTC_CTL_ERR_VERSION is
+ * for callers that insist).  cb and vcb may be NULL.  Errors are sticky.
  */
 typedef void (*dtc_v1_route_cb)(void *arg, const struct dtc_flow_key *k, uint16_t type);
 typedef void (*dtc_v1_version_cb)(void *arg, uint16_t version);
@@ -145,6 +160,7 @@ struct dtc_v1_route_rx {
 	uint32_t have;
 	uint8_t got_version;
 	uint16_t version;
+	int32_t err;           /* sticky: 0, or the error that ended the stream */
 	uint64_t routes;
 };
 
@@ -164,7 +180,8 @@ dtc_v1_batch_reset(struct dtc_v1_batch *b)
 	b->count = 0;
 }
 
-/* Append one record; returns the new count (DTC_V1_BATCH_MAX means full: flush it). */
+/* Append one record; returns the new count (DTC_V1_BATCH_MAX means full: flush it), or 0
+ * (record not added) when called on a full batch. */
 uint16_t dtc_v1_batch_add(struct dtc_v1_batch *b, const uint8_t rec[DTC_V1_REC_LEN]);
 /* Write the count and return the frame length (0 when empty). */
 size_t dtc_v1_batch_finish(struct dtc_v1_batch *b);

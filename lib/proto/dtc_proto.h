@@ -63,7 +63,8 @@ int dtc_link_from_pcap(int dlt);
 	X(TCP_TRUNC, "TCP header truncated") \
 	X(TCP_DOFF, "TCP data offset below 5 or beyond the packet") \
 	X(TCP_OPT, "TCP option length 0, 1 or past the header") \
-	X(ICMP_TRUNC, "ICMP header truncated")
+	X(ICMP_TRUNC, "ICMP header truncated") \
+	X(UDP_TRUNC, "UDP header truncated")
 
 enum dtc_perr {
 	DTC_PERR_OK = 0,
@@ -109,7 +110,7 @@ _Static_assert(sizeof(struct dtc_flow_key) == 40, "flow key must be 40 bytes");
 uint32_t dtc_flow_hash(const struct dtc_flow_key *k, uint32_t seed);
 /* A fast hash of one endpoint (address and port) only; used to pick the owning worker. */
 uint32_t dtc_endpoint_hash(const union dtc_addr *a, rte_be16_t port, uint32_t seed);
-/* Byte comparison of two keys: 0 when equal. */
+/* Byte comparison of two keys: 0 when equal, 1 when not (equality only, no order). */
 int dtc_flow_key_cmp(const struct dtc_flow_key *a, const struct dtc_flow_key *b);
 /* Format an address ("198.18.0.1" or "2001:db8::1") into buf; returns buf. */
 const char *dtc_addr_fmt(uint8_t family, const union dtc_addr *a, char *buf, size_t len);
@@ -142,8 +143,9 @@ struct dtc_tcp_opts {
  * Walk a TCP option block (the bytes after the 20-byte fixed header, len = doff*4 - 20).
  * EOL ends the walk, NOP is skipped, known options with an unexpected length are ignored
  * like unknown ones, unknown options are skipped by their length.  Returns 0, or
- * -DTC_PERR_TCP_OPT for a length of 0 or 1 or an option running past the block.
+ * -DTC_PERR_TCP_OPT for a length of 0 or 1, an option running past the block, or len > 40.
  * Offsets stored in *o are relative to the TCP header start (opt points at offset 20).
+ * On error, options before the bad one are kept in *o.  A repeated option: the last wins.
  */
 int dtc_tcp_opts_parse(const uint8_t *opt, unsigned int len, struct dtc_tcp_opts *o);
 
@@ -212,6 +214,30 @@ struct dtc_pkt_info {
 };
 
 /*
+ * Which fields of struct dtc_pkt_info are valid.  The parser does not clear the struct (it
+ * runs per packet at several Mpps); it writes exactly these:
+ *  - always, even on error: frame_len, l3, l4, family, n_vlan (l3/l4 NONE and family 0 until
+ *    a header is accepted);
+ *  - once the link header is accepted: vlan_tci[0..n_vlan-1], l3_off, ethertype (so an
+ *    unknown ethertype can be counted by type);
+ *  - on success, l3 == DTC_L3_IPV4 or IPV6: l4_off, payload_off, payload_len, ip_len, l4_proto,
+ *    ttl, is_frag, more_frags, frag_off, ip_id (v4; v6: low 16 bits of the fragment header's
+ *    identification, else 0), src, dst.  v6 ip_len saturates at 65535.
+ *  - l4 == DTC_L4_TCP: sport, dport, seq, ack, win, tcp_flags, tcp_hlen, opts.present,
+ *    opts.wscale, opts.sack_cnt, opts.ts_off, opts.mss, opts.mss_off (zero when absent);
+ *    opts.tsval/tsecr only with DTC_OPT_TS, opts.sack[0..sack_cnt-1] only with DTC_OPT_SACK;
+ *  - l4 == DTC_L4_UDP: sport, dport.  ICMP/ICMP6: icmp_type, icmp_code.  payload_* skip the
+ *    8-byte UDP/ICMP header; DTC_L4_OTHER and DTC_L4_FRAG: payload = everything after the IP
+ *    headers (l4_proto is the next header announced).
+ *  - l3 == DTC_L3_ARP: src = sender and dst = target protocol address when it is an
+ *    Ethernet/IPv4 ARP (else zero), l4_off = payload_off = end of the ARP body, payload_len 0,
+ *    ip_len 0; family stays 0.
+ * ICMP proper is only recognised inside IPv4 and ICMPv6 inside IPv6; the crossed cases are
+ * DTC_L4_OTHER.  A first fragment is parsed down to L4 (is_frag set); a later one is
+ * DTC_L4_FRAG.
+ */
+
+/*
  * Parse a frame in a contiguous buffer.  Returns 0 when every header that is present is
  * well formed (non-IP or non-TCP packets are fine: see l3/l4), or -DTC_PERR_xxx.  Never reads
  * outside [buf, buf + len).  Trailing bytes beyond the IP length (Ethernet padding) are
@@ -225,7 +251,10 @@ int dtc_parse(const uint8_t *buf, uint32_t len, enum dtc_link link, bool allow_s
 /*
  * Parse an mbuf (single or multi-segment).  When the headers are not all in the first
  * segment they are read with rte_pktmbuf_read() into a bounded stack copy; offsets in *pi are
- * relative to the start of packet data either way.
+ * relative to the start of packet data either way.  The headers must lie within the first
+ * max(256, first segment length) bytes (256 leaves 134 bytes of IPv6 extension headers after
+ * 2 VLAN tags, IPv6 and a full TCP header); beyond that the frame is reported truncated.
+ * allow_snap is false: pkt_len is the frame's real length.
  */
 int dtc_parse_mbuf(const struct rte_mbuf *m, enum dtc_link link, struct dtc_pkt_info *pi);
 
@@ -256,9 +285,16 @@ dtc_csum_adjust32(uint16_t csum, uint32_t old, uint32_t new_)
  * the old/new words in the same byte order), so callers pass raw header words.
  */
 
-/* Full TCP checksum over pseudo header + TCP header + payload of a contiguous L3 packet. */
+/*
+ * Full TCP checksum over pseudo header + TCP header + payload of a contiguous L3 packet, as the
+ * raw header word to store (or to compare with the stored one: the stored field itself is
+ * skipped, it need not be zeroed).  Lengths come from the IP header (tot_len - IHL*4, or the
+ * IPv6 payload length: IPv6 without extension headers).  Returns 0 for a header that cannot
+ * hold a TCP segment.  The result is never the alternative 0xffff form of zero, like scapy's.
+ */
 uint16_t dtc_tcp_cksum(const void *l3, uint8_t family);
-/* Full TCP checksum of a (possibly multi-segment) mbuf whose data starts at l3_off. */
+/* Full TCP checksum of a (possibly multi-segment) mbuf whose IP header starts at l3_off;
+ * same conventions; 0 when the chain is shorter than the IP header claims. */
 uint16_t dtc_tcp_cksum_mbuf(const struct rte_mbuf *m, uint16_t l3_off, uint8_t family);
 /* Verify: true when the TCP checksum (and the IPv4 header checksum) are correct. */
 bool dtc_cksum_ok_mbuf(const struct rte_mbuf *m, const struct dtc_pkt_info *pi);
@@ -267,7 +303,9 @@ bool dtc_cksum_ok_mbuf(const struct rte_mbuf *m, const struct dtc_pkt_info *pi);
  * Finish the checksums of a TCP frame we send: Ethernet (14 bytes, no VLAN) at offset 0, IP
  * at 14.  When tx_offloads (RTE_ETH_TX_OFFLOAD_* of the port) has IPv4/TCP checksum offload,
  * set the mbuf flags, lengths and pseudo-header checksum for the NIC; otherwise compute the
- * checksums in software.
+ * checksums in software.  Each of IPV4_CKSUM and TCP_CKSUM is honoured on its own.  l2/l3/l4_len
+ * are always set; the TX offload bits of ol_flags are replaced.  The headers must be in the
+ * first segment; the payload may be chained.
  */
 void dtc_tx_cksum(struct rte_mbuf *m, uint8_t family, uint64_t tx_offloads);
 
@@ -322,10 +360,13 @@ struct dtc_seg_spec {
 /*
  * Write a complete frame (Ethernet header when with_eth, else starting at IP) into buf.
  * Options are written in the order MSS, SACK-permitted, TS, window scale, padded with NOPs to
- * a multiple of 4.  Checksums are computed.  Returns the length written, or -ENOSPC.
+ * a multiple of 4 the way Linux does (MSS | SACK-perm TS | NOP NOP TS | NOP NOP SACK-perm |
+ * NOP WS), so every option value stays aligned.  IPv4: IHL 5, DF set, id = ip_id.  Checksums
+ * are computed.  Returns the length written, -ENOSPC, or -EINVAL for a family not 4 or 6.
  */
 int dtc_build_tcp(uint8_t *buf, size_t cap, const struct dtc_seg_spec *s, bool with_eth);
-/* The same into a new mbuf from mp (Ethernet header included); NULL when the pool is empty. */
+/* The same into a new mbuf from mp (Ethernet header included; l2/l3/l4_len and packet_type
+ * set); NULL when the pool is empty (or, rte_errno set, when the frame does not fit). */
 struct rte_mbuf *dtc_build_tcp_mbuf(struct rte_mempool *mp, const struct dtc_seg_spec *s);
 
 /* ARP (Ethernet + 28-byte ARP).  op is RTE_ARP_OP_REQUEST or RTE_ARP_OP_REPLY.  tha may be
@@ -336,8 +377,8 @@ int dtc_build_arp(uint8_t *buf, size_t cap, uint16_t op, const struct rte_ether_
 
 /*
  * Turn a parsed ICMP echo request frame (Ethernet link) in place into the echo reply:
- * swap MACs and IP addresses, type 0, checksums adjusted incrementally.  -EINVAL when the
- * frame is not an IPv4 echo request.
+ * swap MACs and IP addresses, type 0, TTL 64, checksums adjusted incrementally.  -EINVAL when
+ * the frame is not an unfragmented IPv4 echo request on Ethernet (l3_off = 14 + 4 * n_vlan).
  */
 int dtc_icmp_echo_reply_inplace(uint8_t *frame, const struct dtc_pkt_info *pi);
 
