@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -65,18 +66,37 @@ dtc_tcp_cksum(const void *l3, uint8_t family)
 	return (uint16_t)~dtc_csum_fold(sum);
 }
 
-/* Sum of [off, off + len) of an mbuf chain into *sum; false when the chain is too short. */
+/*
+ * Add the sum of [off, off + len) of an mbuf chain to *sum; false when the chain is too short.
+ * Not rte_raw_cksum_mbuf(): in DPDK 22.11 it truncates a segment's 32-bit partial sum to 16
+ * bits before byte-swapping it (segments starting at an odd offset), losing carries.  Here
+ * each partial sum is folded first, then swapped.
+ */
 static bool
 mbuf_sum(const struct rte_mbuf *m, uint32_t off, uint32_t len, uint32_t *sum)
 {
-	uint16_t part;
+	uint32_t done = 0;
 
 	if (len == 0)
 		return true;
-	if (rte_raw_cksum_mbuf(m, off, len, &part) != 0)
+	if ((uint64_t)off + len > rte_pktmbuf_pkt_len(m))
 		return false;
-	*sum += part;
-	return true;
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && done < len) {
+		uint32_t n = RTE_MIN((uint32_t)m->data_len - off, len - done);
+		uint16_t part;
+
+		part = dtc_csum_fold(__rte_raw_cksum(rte_pktmbuf_mtod_offset(m, const uint8_t *,
+			off), n, 0));
+		*sum += (done & 1) ? rte_bswap16(part) : part;
+		done += n;
+		off = 0;
+		m = m->next;
+	}
+	return done == len;
 }
 
 uint16_t
