@@ -1,0 +1,489 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-tcpcopy authors
+#
+# The namespace lab: the classic three-host tcpcopy setup on one machine, built from network
+# namespaces and veth pairs.  Sourced by tools/dpdk-setup.sh, which calls `lab_main "$@"`:
+#
+#   lab up [--two-host|--three-host]   build the lab (after removing any leftovers)
+#   lab down                           remove every namespace, link and process of the lab
+#   lab status [--env]                 print the topology and check it / print shell variables
+#   lab route two-host|three-host      switch the test server's route for the fake clients
+#
+#  client ns P-cli                 online server ns P-onl
+#  P-cli0 198.18.0.10/24 <--veth--> P-onl0 198.18.0.40/24   (tc mirred, ingress+egress)
+#                                   P-onlm ----veth----> P-cprx   copier ns P-cp (RX port, no IP)
+#  test LAN: bridge P-br0 in ns P-sw
+#    P-s-cptx   <--> P-cptx   copier TX port, no kernel IP (dpdk-tcpcopy --tx-ip 198.18.1.1)
+#    P-s-cpctl  <--> P-cpctl  copier control channel 198.18.1.2/24
+#    P-s-ts     <--> P-ts0    test server 198.18.1.56/24 in ns P-ts
+#    P-s-auxcap <--> P-auxcap aux capture port, no kernel IP (dpdk-intercept --ip 198.18.1.63)
+#    P-s-auxctl <--> P-auxctl aux control channel 198.18.1.64/24 in ns P-aux
+#  test server route: 198.18.2.0/24 via 198.18.1.63 (three-host) or via 198.18.1.1 (two-host)
+#
+# P is DTC_LAB_PREFIX (default "dtc"; "dtc" plus up to 3 of [A-Za-z0-9], so that several labs can
+# coexist).  Everything the lab creates lives inside its own namespaces; nothing is created in
+# the root namespace.  Operations on one lab are serialized by a lock file; a caller that
+# already holds it (tests/e2e/lib.sh) sets DTC_LAB_LOCKED=1.
+
+LAB_P=${DTC_LAB_PREFIX:-dtc}
+
+lab_say() { printf 'lab: %s\n' "$*"; }
+lab_err() { printf 'lab: error: %s\n' "$*" >&2; }
+lab_die() { lab_err "$*"; exit 1; }
+
+# Every name, address and MAC of the lab, derived from the prefix.
+lab_names() {
+	local p=$LAB_P
+
+	LAB_NS_CLI=$p-cli
+	LAB_NS_ONL=$p-onl
+	LAB_NS_CP=$p-cp
+	LAB_NS_SW=$p-sw
+	LAB_NS_TS=$p-ts
+	LAB_NS_AUX=$p-aux
+	LAB_NSES="$LAB_NS_CLI $LAB_NS_ONL $LAB_NS_CP $LAB_NS_SW $LAB_NS_TS $LAB_NS_AUX"
+
+	LAB_CLI_IF=$p-cli0 LAB_CLI_IP=198.18.0.10 LAB_CLI_MAC=02:dc:00:00:00:10
+	LAB_ONL_IF=$p-onl0 LAB_ONL_IP=198.18.0.40 LAB_ONL_MAC=02:dc:00:00:00:40
+	LAB_ONL_MIRROR_IF=$p-onlm LAB_ONL_MIRROR_MAC=02:dc:00:00:00:41
+	LAB_CP_RX_IF=$p-cprx LAB_CP_RX_MAC=02:dc:00:00:00:42
+	LAB_CP_TX_IF=$p-cptx LAB_CP_TX_IP=198.18.1.1 LAB_CP_TX_MAC=02:dc:00:00:01:01
+	LAB_CP_CTL_IF=$p-cpctl LAB_CP_CTL_IP=198.18.1.2 LAB_CP_CTL_MAC=02:dc:00:00:01:02
+	LAB_TS_IF=$p-ts0 LAB_TS_IP=198.18.1.56 LAB_TS_MAC=02:dc:00:00:01:56
+	LAB_AUX_CAP_IF=$p-auxcap LAB_AUX_IP=198.18.1.63 LAB_AUX_CAP_MAC=02:dc:00:00:01:63
+	LAB_AUX_CTL_IF=$p-auxctl LAB_AUX_CTL_IP=198.18.1.64 LAB_AUX_CTL_MAC=02:dc:00:00:01:64
+	LAB_BR_IF=$p-br0 LAB_BR_MAC=02:dc:00:00:ff:00
+	LAB_SW_CP_TX_IF=$p-s-cptx LAB_SW_CP_TX_MAC=02:dc:00:00:ff:01
+	LAB_SW_CP_CTL_IF=$p-s-cpctl LAB_SW_CP_CTL_MAC=02:dc:00:00:ff:02
+	LAB_SW_TS_IF=$p-s-ts LAB_SW_TS_MAC=02:dc:00:00:ff:56
+	LAB_SW_AUX_CAP_IF=$p-s-auxcap LAB_SW_AUX_CAP_MAC=02:dc:00:00:ff:63
+	LAB_SW_AUX_CTL_IF=$p-s-auxctl LAB_SW_AUX_CTL_MAC=02:dc:00:00:ff:64
+
+	LAB_ONLINE_NET=198.18.0.0/24
+	LAB_TEST_NET=198.18.1.0/24
+	LAB_FAKE_NET=198.18.2.0/24
+	LAB_FAKE_IP=198.18.2.100
+	LAB_CTL_PORT=36524
+	LAB_LOCK_FILE=/run/lock/$p-lab.lock
+
+	# All veths: "ns ifname mac" of every end (the bridge ports included).
+	LAB_VETHS="$LAB_NS_CLI $LAB_CLI_IF $LAB_CLI_MAC
+$LAB_NS_ONL $LAB_ONL_IF $LAB_ONL_MAC
+$LAB_NS_ONL $LAB_ONL_MIRROR_IF $LAB_ONL_MIRROR_MAC
+$LAB_NS_CP $LAB_CP_RX_IF $LAB_CP_RX_MAC
+$LAB_NS_CP $LAB_CP_TX_IF $LAB_CP_TX_MAC
+$LAB_NS_CP $LAB_CP_CTL_IF $LAB_CP_CTL_MAC
+$LAB_NS_TS $LAB_TS_IF $LAB_TS_MAC
+$LAB_NS_AUX $LAB_AUX_CAP_IF $LAB_AUX_CAP_MAC
+$LAB_NS_AUX $LAB_AUX_CTL_IF $LAB_AUX_CTL_MAC
+$LAB_NS_SW $LAB_SW_CP_TX_IF $LAB_SW_CP_TX_MAC
+$LAB_NS_SW $LAB_SW_CP_CTL_IF $LAB_SW_CP_CTL_MAC
+$LAB_NS_SW $LAB_SW_TS_IF $LAB_SW_TS_MAC
+$LAB_NS_SW $LAB_SW_AUX_CAP_IF $LAB_SW_AUX_CAP_MAC
+$LAB_NS_SW $LAB_SW_AUX_CTL_IF $LAB_SW_AUX_CTL_MAC"
+
+	# Bridge ports and the host MAC behind each (static FDB: no flooding of known unicast).
+	LAB_SW_PORTS="$LAB_SW_CP_TX_IF $LAB_CP_TX_MAC
+$LAB_SW_CP_CTL_IF $LAB_CP_CTL_MAC
+$LAB_SW_TS_IF $LAB_TS_MAC
+$LAB_SW_AUX_CAP_IF $LAB_AUX_CAP_MAC
+$LAB_SW_AUX_CTL_IF $LAB_AUX_CTL_MAC"
+
+	# Kernel IPv4 addresses: "ns ifname address/len"; every other lab interface has none.
+	LAB_ADDRS="$LAB_NS_CLI $LAB_CLI_IF $LAB_CLI_IP/24
+$LAB_NS_ONL $LAB_ONL_IF $LAB_ONL_IP/24
+$LAB_NS_CP $LAB_CP_CTL_IF $LAB_CP_CTL_IP/24
+$LAB_NS_TS $LAB_TS_IF $LAB_TS_IP/24
+$LAB_NS_AUX $LAB_AUX_CTL_IF $LAB_AUX_CTL_IP/24"
+}
+
+lab_check_env() {
+	[[ "$LAB_P" =~ ^dtc[A-Za-z0-9]{0,3}$ ]] \
+		|| lab_die "DTC_LAB_PREFIX='$LAB_P': must be 'dtc' followed by up to 3 of [A-Za-z0-9]"
+	[ "$(id -u)" -eq 0 ] || lab_die "the lab needs root (network namespaces): run it as root"
+	local c
+	for c in ip tc ethtool bridge sysctl flock; do
+		command -v "$c" >/dev/null \
+			|| lab_die "'$c' is missing (iproute2, ethtool, procps, util-linux): run deps"
+	done
+	lab_names
+}
+
+# Serialize lab operations (and whole e2e tests, which hold the lock themselves).
+lab_lock() {
+	[ "${DTC_LAB_LOCKED:-0}" = 1 ] && return 0
+	local wait=${DTC_LAB_LOCK_WAIT:-120}
+	exec {LAB_LOCK_FD}>"$LAB_LOCK_FILE" || lab_die "cannot open $LAB_LOCK_FILE"
+	if ! flock -n "$LAB_LOCK_FD"; then
+		lab_say "waiting up to ${wait}s for $LAB_LOCK_FILE (another lab user is running)"
+		flock -w "$wait" "$LAB_LOCK_FD" || lab_die "lab '$LAB_P' is busy: gave up after ${wait}s"
+	fi
+}
+
+lab_ns_exists() {
+	[ -e "/run/netns/$1" ]
+}
+
+# Run in a namespace, quietly; print the failing command on error.
+lab_nsrun() {
+	local ns=$1
+	shift
+	local out
+	if ! out=$(ip netns exec "$ns" "$@" 2>&1); then
+		lab_err "in $ns: $* failed: $out"
+		return 1
+	fi
+}
+
+lab_run() {
+	local out
+	if ! out=$("$@" 2>&1); then
+		lab_err "$* failed: $out"
+		return 1
+	fi
+}
+
+lab_present_nses() {
+	local ns found=""
+	for ns in $LAB_NSES; do
+		lab_ns_exists "$ns" && found="$found $ns"
+	done
+	printf '%s' "${found# }"
+}
+
+# Stop whatever still runs inside a lab namespace (a crashed test's servers or apps):
+# TERM, up to 3 s, then KILL.
+lab_kill_ns_pids() {
+	local ns=$1 pids pid i
+	pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
+	[ -n "${pids// /}" ] || return 0
+	for pid in $pids; do
+		lab_say "  stopping pid $pid ($(cat "/proc/$pid/comm" 2>/dev/null || echo '?')) in $ns"
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	for ((i = 0; i < 30; i++)); do
+		pids=$(ip netns pids "$ns" 2>/dev/null | tr '\n' ' ')
+		[ -n "${pids// /}" ] || return 0
+		sleep 0.1
+	done
+	for pid in $pids; do
+		lab_say "  pid $pid did not stop: SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+	done
+}
+
+lab_down_nolock() {
+	local present ns
+	present=$(lab_present_nses)
+	if [ -z "$present" ]; then
+		lab_say "down: nothing to remove (no $LAB_P-* lab namespaces)"
+		return 0
+	fi
+	for ns in $present; do
+		lab_kill_ns_pids "$ns"
+		lab_say "down: deleting namespace $ns"
+		# Deleting a namespace destroys its veths and so their peers in the other namespaces.
+		ip netns del "$ns" 2>/dev/null || { lab_err "cannot delete namespace $ns"; return 1; }
+	done
+	present=$(lab_present_nses)
+	[ -z "$present" ] || { lab_err "namespaces still present: $present"; return 1; }
+	lab_say "down: done"
+}
+
+# Per-host kernel settings: no IPv6 (no ND/MLD noise on the capture ports), no forwarding,
+# no reverse-path filter, no ARP answers for one interface's address on another.
+lab_ns_create() {
+	local ns=$1
+	lab_run ip netns add "$ns" || return 1
+	lab_nsrun "$ns" ip link set lo up || return 1
+	lab_nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1 \
+		net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.all.arp_ignore=1 \
+		net.ipv4.conf.default.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
+		net.ipv4.conf.default.arp_announce=2 || return 1
+}
+
+# A veth pair created directly inside the two namespaces (never visible in the root one).
+lab_veth() {
+	local ns1=$1 if1=$2 mac1=$3 ns2=$4 if2=$5 mac2=$6
+	lab_run ip -n "$ns1" link add "$if1" address "$mac1" type veth \
+		peer name "$if2" netns "$ns2" address "$mac2" || return 1
+}
+
+# Offloads would hand AF_PACKET and the mirror merged or checksum-less frames.
+lab_offloads_off() {
+	local ns=$1 dev=$2
+	lab_nsrun "$ns" ethtool -K "$dev" tx off rx off gso off tso off gro off || return 1
+}
+
+lab_route_apply() {
+	local mode=$1 via
+	case "$mode" in
+	three-host) via=$LAB_AUX_IP ;;
+	two-host) via=$LAB_CP_TX_IP ;;
+	*) lab_err "route mode '$mode': expected two-host or three-host"; return 1 ;;
+	esac
+	lab_nsrun "$LAB_NS_TS" ip route replace "$LAB_FAKE_NET" via "$via" dev "$LAB_TS_IF" \
+		|| return 1
+	lab_say "route ($mode): $LAB_NS_TS: $LAB_FAKE_NET via $via dev $LAB_TS_IF"
+}
+
+lab_up_nolock() {
+	local mode=$1 ns ifn mac addr dev
+
+	lab_say "up: namespaces $LAB_NSES"
+	for ns in $LAB_NSES; do
+		lab_ns_create "$ns" || return 1
+	done
+	lab_nsrun "$LAB_NS_SW" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null || true
+
+	lab_say "up: client $LAB_CLI_IF <-> online $LAB_ONL_IF, mirror $LAB_ONL_MIRROR_IF -> copier RX $LAB_CP_RX_IF"
+	lab_veth "$LAB_NS_CLI" "$LAB_CLI_IF" "$LAB_CLI_MAC" "$LAB_NS_ONL" "$LAB_ONL_IF" "$LAB_ONL_MAC" \
+		|| return 1
+	lab_veth "$LAB_NS_ONL" "$LAB_ONL_MIRROR_IF" "$LAB_ONL_MIRROR_MAC" \
+		"$LAB_NS_CP" "$LAB_CP_RX_IF" "$LAB_CP_RX_MAC" || return 1
+
+	lab_say "up: test LAN bridge $LAB_BR_IF in $LAB_NS_SW"
+	lab_nsrun "$LAB_NS_SW" ip link add "$LAB_BR_IF" address "$LAB_BR_MAC" type bridge \
+		stp_state 0 forward_delay 0 mcast_snooping 0 || return 1
+	lab_veth "$LAB_NS_CP" "$LAB_CP_TX_IF" "$LAB_CP_TX_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_CP_TX_IF" "$LAB_SW_CP_TX_MAC" || return 1
+	lab_veth "$LAB_NS_CP" "$LAB_CP_CTL_IF" "$LAB_CP_CTL_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_CP_CTL_IF" "$LAB_SW_CP_CTL_MAC" || return 1
+	lab_veth "$LAB_NS_TS" "$LAB_TS_IF" "$LAB_TS_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_TS_IF" "$LAB_SW_TS_MAC" || return 1
+	lab_veth "$LAB_NS_AUX" "$LAB_AUX_CAP_IF" "$LAB_AUX_CAP_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_AUX_CAP_IF" "$LAB_SW_AUX_CAP_MAC" || return 1
+	lab_veth "$LAB_NS_AUX" "$LAB_AUX_CTL_IF" "$LAB_AUX_CTL_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_AUX_CTL_IF" "$LAB_SW_AUX_CTL_MAC" || return 1
+
+	lab_say "up: offloads off (tx rx gso tso gro) on every veth"
+	while read -r ns ifn mac; do
+		lab_offloads_off "$ns" "$ifn" || return 1
+	done <<<"$LAB_VETHS"
+
+	while read -r ifn mac; do
+		lab_nsrun "$LAB_NS_SW" ip link set "$ifn" master "$LAB_BR_IF" || return 1
+	done <<<"$LAB_SW_PORTS"
+
+	lab_say "up: addresses"
+	while read -r ns ifn addr; do
+		lab_nsrun "$ns" ip addr add "$addr" dev "$ifn" || return 1
+	done <<<"$LAB_ADDRS"
+
+	# The DPDK ports: no kernel ARP, promiscuous (AF_PACKET sees everything anyway).
+	for dev in "$LAB_NS_CP $LAB_CP_RX_IF" "$LAB_NS_CP $LAB_CP_TX_IF" \
+		"$LAB_NS_AUX $LAB_AUX_CAP_IF" "$LAB_NS_ONL $LAB_ONL_MIRROR_IF"; do
+		set -- $dev
+		lab_nsrun "$1" ip link set "$2" arp off promisc on || return 1
+	done
+
+	while read -r ns ifn mac; do
+		lab_nsrun "$ns" ip link set "$ifn" up || return 1
+	done <<<"$LAB_VETHS"
+	lab_nsrun "$LAB_NS_SW" ip link set "$LAB_BR_IF" up || return 1
+
+	lab_say "up: static FDB on $LAB_BR_IF (known hosts never flooded)"
+	while read -r ifn mac; do
+		lab_nsrun "$LAB_NS_SW" bridge fdb replace "$mac" dev "$ifn" master static || return 1
+	done <<<"$LAB_SW_PORTS"
+
+	lab_say "up: mirror both directions of $LAB_ONL_IF to $LAB_ONL_MIRROR_IF (tc clsact + mirred)"
+	lab_nsrun "$LAB_NS_ONL" tc qdisc add dev "$LAB_ONL_IF" clsact || return 1
+	for dir in ingress egress; do
+		lab_nsrun "$LAB_NS_ONL" tc filter add dev "$LAB_ONL_IF" "$dir" protocol all prio 1 \
+			u32 match u32 0 0 action mirred egress mirror dev "$LAB_ONL_MIRROR_IF" \
+			|| return 1
+	done
+
+	lab_route_apply "$mode" || return 1
+}
+
+# --- status --------------------------------------------------------------------------------
+
+LAB_FAILS=0
+
+lab_ok() { printf '  ok    %s\n' "$*"; }
+lab_bad() { printf '  FAIL  %s\n' "$*"; LAB_FAILS=$((LAB_FAILS + 1)); }
+
+lab_check_if() {
+	local ns=$1 ifn=$2 mac=$3 addr=$4 link got_mac="" state="" got_addr feat f
+	if ! link=$(ip -n "$ns" -o link show dev "$ifn" 2>/dev/null); then
+		lab_bad "$ns/$ifn missing"
+		return
+	fi
+	[[ "$link" =~ link/ether\ ([0-9a-f:]+) ]] && got_mac=${BASH_REMATCH[1]}
+	[[ "$link" =~ \ state\ ([A-Z]+) ]] && state=${BASH_REMATCH[1]}
+	got_addr=$(ip -n "$ns" -o -4 addr show dev "$ifn" | awk '{printf "%s%s", s, $4; s=" "}') \
+		|| true
+	[ "$got_mac" = "$mac" ] || lab_bad "$ns/$ifn MAC $got_mac, expected $mac"
+	[ "$state" = UP ] || lab_bad "$ns/$ifn state $state"
+	[ "$got_addr" = "$addr" ] || lab_bad "$ns/$ifn IPv4 '$got_addr', expected '$addr'"
+	feat=$(ip netns exec "$ns" ethtool -k "$ifn" 2>/dev/null) || true
+	for f in tx-checksumming rx-checksumming generic-segmentation-offload \
+		tcp-segmentation-offload generic-receive-offload; do
+		[[ "$feat" == *$'\n'"$f: off"* ]] || lab_bad "$ns/$ifn $f is not off"
+	done
+	lab_ok "$(printf '%-8s %-13s %s %-15s %s' "$ns" "$ifn" "$mac" "${addr:--}" "$state")"
+}
+
+lab_route_mode() {
+	local r
+	r=$(ip -n "$LAB_NS_TS" route show "$LAB_FAKE_NET" 2>/dev/null) || true
+	case "$r" in
+	*"via $LAB_AUX_IP "*) echo three-host ;;
+	*"via $LAB_CP_TX_IP "*) echo two-host ;;
+	"") echo none ;;
+	*) echo other ;;
+	esac
+}
+
+lab_status_check() {
+	local ns ifn mac addr present dir v port
+	LAB_FAILS=0
+	present=$(lab_present_nses)
+	if [ -z "$present" ]; then
+		echo "lab '$LAB_P' is down (no namespaces)"
+		return 1
+	fi
+	cat <<EOF
+lab '$LAB_P':
+  client  $LAB_NS_CLI  $LAB_CLI_IF $LAB_CLI_IP/24 <--veth--> $LAB_ONL_IF $LAB_ONL_IP/24  $LAB_NS_ONL  online
+          tc mirred (ingress+egress of $LAB_ONL_IF) -> $LAB_ONL_MIRROR_IF ==> $LAB_CP_RX_IF  $LAB_NS_CP  copier RX port
+  test LAN: bridge $LAB_BR_IF in $LAB_NS_SW
+          $LAB_NS_CP  $LAB_CP_TX_IF   copier TX port, no kernel IP (dpdk-tcpcopy --tx-ip $LAB_CP_TX_IP)
+          $LAB_NS_CP  $LAB_CP_CTL_IF  $LAB_CP_CTL_IP/24 control channel
+          $LAB_NS_TS  $LAB_TS_IF    $LAB_TS_IP/24 test server
+          $LAB_NS_AUX $LAB_AUX_CAP_IF  aux capture port, no kernel IP (dpdk-intercept --ip $LAB_AUX_IP)
+          $LAB_NS_AUX $LAB_AUX_CTL_IF  $LAB_AUX_CTL_IP/24 control channel (intercept listens :$LAB_CTL_PORT)
+  fake clients $LAB_FAKE_NET; test server route mode: $(lab_route_mode)
+checks:
+EOF
+	for ns in $LAB_NSES; do
+		lab_ns_exists "$ns" || lab_bad "namespace $ns missing"
+	done
+	[ "$(lab_present_nses)" = "$LAB_NSES" ] || { echo "lab is incomplete"; return 1; }
+
+	while read -r ns ifn mac; do
+		addr=$(awk -v n="$ns" -v i="$ifn" '$1 == n && $2 == i {print $3}' <<<"$LAB_ADDRS")
+		lab_check_if "$ns" "$ifn" "$mac" "$addr"
+	done <<<"$LAB_VETHS"
+
+	while read -r ifn mac; do
+		ip -n "$LAB_NS_SW" -o link show dev "$ifn" 2>/dev/null | grep -q "master $LAB_BR_IF " \
+			|| lab_bad "$ifn is not a port of $LAB_BR_IF"
+		bridge -n "$LAB_NS_SW" fdb show dev "$ifn" 2>/dev/null | grep -q "^$mac .*static" \
+			|| lab_bad "no static FDB entry $mac on $ifn"
+	done <<<"$LAB_SW_PORTS"
+	ip -n "$LAB_NS_SW" -o link show dev "$LAB_BR_IF" 2>/dev/null | grep -q 'state UP' \
+		|| lab_bad "bridge $LAB_BR_IF is not up"
+	[ "$LAB_FAILS" -eq 0 ] && lab_ok "bridge $LAB_BR_IF: 5 ports, static FDB"
+
+	for dir in ingress egress; do
+		tc -n "$LAB_NS_ONL" filter show dev "$LAB_ONL_IF" "$dir" 2>/dev/null \
+			| grep -q "Mirror to device $LAB_ONL_MIRROR_IF" \
+			&& lab_ok "mirror $dir of $LAB_ONL_IF -> $LAB_ONL_MIRROR_IF" \
+			|| lab_bad "no $dir mirred filter on $LAB_NS_ONL/$LAB_ONL_IF"
+	done
+
+	case "$(lab_route_mode)" in
+	three-host | two-host) lab_ok "route $LAB_FAKE_NET on $LAB_NS_TS: $(lab_route_mode)" ;;
+	*) lab_bad "route $LAB_FAKE_NET on $LAB_NS_TS: $(ip -n "$LAB_NS_TS" route show "$LAB_FAKE_NET")" ;;
+	esac
+
+	for ns in $LAB_NSES; do
+		v=$(ip netns exec "$ns" sysctl -n net.ipv4.ip_forward 2>/dev/null) || true
+		[ "$v" = 0 ] || lab_bad "$ns: net.ipv4.ip_forward=$v"
+	done
+	v=$(ip netns exec "$LAB_NS_AUX" sysctl -n net.ipv4.ip_forward 2>/dev/null) || true
+	[ "$v" = 0 ] && lab_ok "$LAB_NS_AUX: net.ipv4.ip_forward=0 (never forwards)"
+
+	if [ "$LAB_FAILS" -eq 0 ]; then
+		echo "lab '$LAB_P' is up and healthy"
+		return 0
+	fi
+	echo "lab '$LAB_P': $LAB_FAILS check(s) failed"
+	return 1
+}
+
+lab_status_env() {
+	local up=0 v
+	[ "$(lab_present_nses)" = "$LAB_NSES" ] && up=1
+	for v in LAB_P LAB_NS_CLI LAB_NS_ONL LAB_NS_CP LAB_NS_SW LAB_NS_TS LAB_NS_AUX \
+		LAB_CLI_IF LAB_CLI_IP LAB_CLI_MAC LAB_ONL_IF LAB_ONL_IP LAB_ONL_MAC \
+		LAB_ONL_MIRROR_IF LAB_ONL_MIRROR_MAC LAB_CP_RX_IF LAB_CP_RX_MAC \
+		LAB_CP_TX_IF LAB_CP_TX_IP LAB_CP_TX_MAC LAB_CP_CTL_IF LAB_CP_CTL_IP LAB_CP_CTL_MAC \
+		LAB_TS_IF LAB_TS_IP LAB_TS_MAC LAB_AUX_CAP_IF LAB_AUX_IP LAB_AUX_CAP_MAC \
+		LAB_AUX_CTL_IF LAB_AUX_CTL_IP LAB_AUX_CTL_MAC LAB_BR_IF LAB_BR_MAC \
+		LAB_ONLINE_NET LAB_TEST_NET LAB_FAKE_NET LAB_FAKE_IP LAB_CTL_PORT LAB_LOCK_FILE; do
+		printf '%s=%q\n' "$v" "${!v}"
+	done
+	printf 'LAB_UP=%s\n' "$up"
+	printf 'LAB_MODE=%s\n' "$( [ $up = 1 ] && lab_route_mode || echo none)"
+	[ $up = 1 ]
+}
+
+lab_usage() {
+	cat <<EOF
+usage: dpdk-setup.sh lab up [--two-host|--three-host]
+       dpdk-setup.sh lab down
+       dpdk-setup.sh lab status [--env]
+       dpdk-setup.sh lab route two-host|three-host
+  (DTC_LAB_PREFIX=dtc[A-Za-z0-9]{0,3} selects another lab instance; default dtc)
+EOF
+}
+
+lab_main() {
+	local sub=${1:-} mode=three-host present
+	[ $# -gt 0 ] && shift
+	case "$sub" in
+	up)
+		case "${1:-}" in
+		--two-host) mode=two-host ;;
+		--three-host | "") ;;
+		*) lab_usage >&2; exit 2 ;;
+		esac
+		lab_check_env
+		lab_lock
+		present=$(lab_present_nses)
+		if [ -n "$present" ]; then
+			if lab_status_check >/dev/null 2>&1; then
+				lab_say "up: lab '$LAB_P' is already up and healthy"
+				lab_route_apply "$mode" || exit 1
+				return 0
+			fi
+			lab_say "up: removing leftovers of an earlier lab: $present"
+			lab_down_nolock || lab_die "could not remove the leftovers"
+		fi
+		if ! lab_up_nolock "$mode"; then
+			lab_err "lab up failed: removing what was created"
+			lab_down_nolock >/dev/null 2>&1 || true
+			exit 1
+		fi
+		lab_status_check >/dev/null || { lab_status_check; lab_die "the new lab fails its checks"; }
+		lab_say "up: lab '$LAB_P' is up ($mode); see 'lab status'"
+		;;
+	down)
+		lab_check_env
+		lab_lock
+		lab_down_nolock || exit 1
+		;;
+	status)
+		lab_check_env
+		if [ "${1:-}" = --env ]; then
+			lab_status_env
+		else
+			lab_status_check
+		fi
+		;;
+	route)
+		lab_check_env
+		lab_lock
+		[ "$(lab_present_nses)" = "$LAB_NSES" ] || lab_die "lab '$LAB_P' is not up"
+		lab_route_apply "${1:-}" || exit 1
+		;;
+	-h | --help | help) lab_usage ;;
+	*) lab_usage >&2; exit 2 ;;
+	esac
+}
