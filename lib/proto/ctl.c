@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #include "dtc_ctl.h"
@@ -76,16 +77,14 @@ dtc_v1_rec_encode(uint8_t out[DTC_V1_REC_LEN], const uint8_t *l3, uint32_t l3_le
 		/*
 		 * IP options are not carried.  A 1.x tcpcopy finds the TCP header at IHL*4, so say
 		 * IHL 5 and shrink tot_len by the options: the payload length derived from the
-		 * record is unchanged, and the header checksum is kept valid.
+		 * record is unchanged.  The header checksum covered the options, so recompute it.
 		 */
-		uint16_t old[2], new_[2], c;
+		uint16_t c;
 
-		memcpy(old, out, 4);
 		out[0] = 0x45;
 		dtc_wr16(out + 2, (uint16_t)(tot - (ihl - IP4_HLEN)));
-		memcpy(new_, out, 4);
-		memcpy(&c, out + 10, 2);
-		c = dtc_csum_adjust16(dtc_csum_adjust16(c, old[0], new_[0]), old[1], new_[1]);
+		memset(out + 10, 0, 2);
+		c = (uint16_t)~rte_raw_cksum(out, IP4_HLEN);
 		memcpy(out + 10, &c, 2);
 	}
 	return 0;

@@ -96,7 +96,7 @@ int dtc_v1_route_encode(uint8_t out[DTC_V1_ROUTE_LEN], const struct dtc_flow_key
  * the IP header, l3_len bytes are available.  -EINVAL when not IPv4/TCP or too short, or when
  * tot_len is below IHL*4 + data offset*4.
  * IP options are not carried: a header with IHL > 5 is written with IHL 5 and tot_len reduced
- * by the option bytes (header checksum adjusted), so that a 1.x tcpcopy, which looks for the
+ * by the option bytes (header checksum recomputed), so that a 1.x tcpcopy, which looks for the
  * TCP header at IHL*4, parses the record right and derives the same payload length.
  */
 int dtc_v1_rec_encode(uint8_t out[DTC_V1_REC_LEN], const uint8_t *l3, uint32_t l3_len);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <rte_arp.h>
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
