@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/* Assertions and EAL set-up for the intercept and capture unit tests: failures are counted
+ * and printed, the program exits non-zero when any failed or when nothing was checked. */
+
+#ifndef ICPT_TEST_H
+#define ICPT_TEST_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+
+static unsigned int t_checks;
+static unsigned int t_failures;
+
+#define CHECK(c) CHECKF(c, "%s", "")
+
+#define CHECKF(c, fmt, ...) do { \
+	t_checks++; \
+	if (!(c)) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: CHECK failed: %s " fmt "\n", __FILE__, __LINE__, #c, \
+			__VA_ARGS__); \
+	} \
+} while (0)
+
+#define CHECK_EQ(a, b) CHECK_EQF(a, b, "%s", "")
+
+#define CHECK_EQF(a, b, fmt, ...) do { \
+	long long va_ = (long long)(a), vb_ = (long long)(b); \
+	t_checks++; \
+	if (va_ != vb_) { \
+		t_failures++; \
+		fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld " fmt "\n", __FILE__, \
+			__LINE__, #a, #b, va_, vb_, __VA_ARGS__); \
+	} \
+} while (0)
+
+static inline int
+t_end(const char *name)
+{
+	printf("%s: %u checks, %u failed\n", name, t_checks, t_failures);
+	return t_failures == 0 && t_checks > 0 ? 0 : 1;
+}
+
+/* xorshift64*: reproducible pseudo-random data. */
+static uint64_t t_rng = 0x9e3779b97f4a7c15ULL;
+
+static inline uint64_t
+t_rand(void)
+{
+	t_rng ^= t_rng >> 12;
+	t_rng ^= t_rng << 25;
+	t_rng ^= t_rng >> 27;
+	return t_rng * 0x2545f4914f6cdd1dULL;
+}
+
+/* EAL without hugepages, PCI or telemetry, under a file prefix unique to this process. */
+static inline void
+t_eal_init(const char *name)
+{
+	char prefix[64];
+	char *argv[] = { (char *)(uintptr_t)name, (char *)(uintptr_t)"--no-huge",
+		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"128", (char *)(uintptr_t)"--no-pci",
+		(char *)(uintptr_t)"--no-telemetry", (char *)(uintptr_t)"--no-shconf",
+		(char *)(uintptr_t)"--log-level=lib.*:error", (char *)(uintptr_t)"--file-prefix",
+		prefix, NULL };
+
+	snprintf(prefix, sizeof(prefix), "dtc-icpt-%s-%d", name, (int)getpid());
+	if (rte_eal_init(10, argv) < 0) {
+		fprintf(stderr, "%s: rte_eal_init failed\n", name);
+		exit(1);
+	}
+}
+
+/* An mbuf holding len bytes of data, split into two segments at split (0 = one segment). */
+static inline struct rte_mbuf *
+t_mbuf(struct rte_mempool *mp, const uint8_t *data, uint16_t len, uint16_t split)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *m2;
+	uint16_t first = split > 0 && split < len ? split : len;
+	char *p;
+
+	if (m == NULL)
+		return NULL;
+	p = rte_pktmbuf_append(m, first);
+	memcpy(p, data, first);
+	if (first == len)
+		return m;
+	m2 = rte_pktmbuf_alloc(mp);
+	p = rte_pktmbuf_append(m2, len - first);
+	memcpy(p, data + first, len - first);
+	rte_pktmbuf_chain(m, m2);
+	return m;
+}
+
+#endif /* ICPT_TEST_H */
