@@ -10,6 +10,7 @@
 #ifndef DTC_COPY_H
 #define DTC_COPY_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -48,7 +49,7 @@ struct dtc_copy_opts {
 	/* session behaviour */
 	unsigned int multiply;               /* -n (1) */
 	unsigned int port_offset;            /* -f (0) */
-	unsigned int sample_pct;             /* -r (0 = all) */
+	unsigned int sample_pct;             /* -r (0 = all; 100 = all too) */
 	bool gradual;                        /* -g */
 	bool full_sessions_only;             /* -O */
 	bool no_wait;                        /* -W */
@@ -70,7 +71,7 @@ struct dtc_copy_opts {
 	const char *log_file;                /* -l */
 	const char *pid_file;                /* -P */
 	bool daemon;                         /* -d */
-	const char *config_file;             /* --config (already expanded into argv) */
+	const char *config_file;             /* --config (set by dtc_copy_cmdline, which expands it) */
 	/* DPDK specifics */
 	uint16_t rx_ports[DTC_COPY_MAX_RX_PORTS]; /* --rx-port (0) */
 	unsigned int n_rx_ports;
@@ -78,19 +79,66 @@ struct dtc_copy_opts {
 	bool have_tx_ip;
 	rte_be32_t tx_ip;                    /* --tx-ip, network order */
 	int response_port;                   /* --response-port (-1 = none: intercept mode) */
-	uint32_t stats_interval_s;           /* --stats-interval (0 = off) */
+	uint32_t stats_interval_s;           /* --stats-interval (5; 0 = off) */
 	uint32_t idle_sleep_us;              /* --idle-sleep (0 = busy polling) */
 };
 
 /*
- * Parse the application arguments (the part after "--", argv[0] = program name).  Invalid
- * input prints "<prog>: invalid value '<v>' for option <opt>: <why>" and exits with status 2
- * before any port is touched; -h prints the help and exits 0; -v the version.  Contradictions
- * (e.g. neither -s nor --response-port nor -i... see args.c) are errors too.
+ * Option limits and defaults (docs/copy.md explains each).  The -n bound follows the width of
+ * struct dtc_seg.replica (checked in args.c).
+ */
+#define DTC_COPY_MAX_MULTIPLY 256
+#define DTC_COPY_MAX_PORT_OFFSET 255
+#define DTC_COPY_DEF_STATS_INTERVAL_S 5
+#define DTC_COPY_LONELY_GRACE_S 10   /* without -L: exit when no intercept is up this long */
+
+/* Result of the non-exiting parser. */
+enum dtc_copy_args_rc {
+	DTC_COPY_ARGS_OK = 0,        /* options valid, *o filled */
+	DTC_COPY_ARGS_HELP = 1,      /* -h/--help seen: print dtc_copy_usage() and exit 0 */
+	DTC_COPY_ARGS_VERSION = 2,   /* -v/--version seen: print dtc_copy_version() and exit 0 */
+	DTC_COPY_ARGS_ERROR = -1,    /* invalid input, described in struct dtc_copy_args_err */
+};
+
+/* What was wrong: the wrapper prints it with dtc_opt_fail() (exit status 2). */
+struct dtc_copy_args_err {
+	char opt[48];                /* "-x/--transfer", "--rx-port", or the unknown word */
+	char value[256];             /* the offending value (cut at 255 bytes); "" when none */
+	bool has_value;              /* false: "option X: reason" (missing, unknown, required) */
+	char reason[256];
+};
+
+/*
+ * Parse and validate the application arguments (the part after "--"; argv[0] = program name)
+ * without printing or exiting; may be called any number of times (getopt state is reset).
+ * String options in *o point into argv, which must outlive *o.  argv may be permuted.
+ */
+int dtc_copy_args_parse_r(int argc, char **argv, struct dtc_copy_opts *o,
+	struct dtc_copy_args_err *err);
+
+/*
+ * The same, for main(): invalid input prints "<prog>: invalid value '<v>' for option <opt>:
+ * <why>" and exits with status 2; -h prints the help and -v the version, exit 0.
  */
 void dtc_copy_args_parse(int argc, char **argv, struct dtc_copy_opts *o);
-/* The help text (also used by the docs test that checks every option is documented). */
+
+/*
+ * Everything main() needs before rte_eal_init(): expand --config FILE (app/common), parse and
+ * validate the options after "--" with dtc_copy_args_parse() (so a bad option exits 2 before
+ * the EAL or any port starts), and set o->config_file.  Returns the number of EAL arguments:
+ * all->argv[0 .. ret-1] is what to pass to rte_eal_init().  *all owns every string *o points
+ * to: dtc_argv_free(all) only after the last use of *o.  A bad --config file exits 2 too.
+ */
+struct dtc_argv;
+int dtc_copy_cmdline(int argc, char **argv, struct dtc_copy_opts *o, struct dtc_argv *all);
+
+/* The help text on stdout (generated from the option table, so it never misses one). */
 void dtc_copy_usage(const char *prog);
+/* "dpdk-tcpcopy <version> ..." on stdout. */
+void dtc_copy_version(void);
+
+/* The long options, for the test that checks help and docs against them (NULL-terminated). */
+extern const struct option dtc_copy_long_opts[];
 
 /* ------------------------------------------------------------------ */
 /* Control channel client (main lcore only; control.c). */
@@ -108,25 +156,57 @@ struct dtc_copy_route {
 /* Response records go to a worker by this callback (it enqueues to the owner's ring). */
 typedef void (*dtc_copy_resp_fn)(void *arg, const struct dtc_resp *r);
 
+#define DTC_CTL_OBUF_SIZE (64u << 10)          /* queued output bytes per connection */
+#define DTC_CTL_BACKOFF_MIN_US 100000          /* first reconnect delay */
+#define DTC_CTL_BACKOFF_MAX_US 2000000         /* reconnect delay cap */
+
+/*
+ * Times (now_us) are dtc_now_us() values: the client reads that clock itself only inside
+ * dtc_ctl_client_connect(), so call dtc_clock_init() first.
+ */
+
+/* NULL with rte_errno: EINVAL (no -s intercept), ENOMEM. */
 struct dtc_ctl_client *dtc_ctl_client_create(const struct dtc_copy_opts *o,
 	dtc_copy_resp_fn resp, void *resp_arg);
+/* Closes every connection (queued routes are lost).  Safe on NULL. */
 void dtc_ctl_client_free(struct dtc_ctl_client *c);
-/* Connect to every intercept (-C connections each), non-blocking; returns the number of
- * intercepts with at least one connection up after waiting up to timeout_ms. */
+/*
+ * Start -C connections to every intercept and service them (as dtc_ctl_client_poll does) until
+ * every connection is up or has failed once, or timeout_ms has passed; failed connections are
+ * retried later by dtc_ctl_client_poll() with backoff.  Returns the number of intercepts with
+ * at least one connection up.  Startup only: it waits in epoll_wait().
+ */
 int dtc_ctl_client_connect(struct dtc_ctl_client *c, uint32_t timeout_ms);
-/* Queue a route message to one connection of EVERY intercept (round-robin over its
- * connections).  0, or -ENOTCONN when no intercept is connected, -ENOBUFS when full. */
+/*
+ * Queue a route message (14 bytes, v1) to one connection of EVERY intercept that has one up,
+ * round-robin over its connections, skipping connections whose output buffer is full.
+ * 0 when at least one intercept took it; -ENOTCONN when no intercept is up; -ENOBUFS when
+ * every up intercept was full; -EAFNOSUPPORT for an IPv6 key (v1 is IPv4 only), -EINVAL for an
+ * unknown op.  Only queues: the bytes leave in the next dtc_ctl_client_poll(), in order.
+ */
 int dtc_ctl_client_route(struct dtc_ctl_client *c, const struct dtc_copy_route *r);
 /* One non-blocking service pass: epoll with zero timeout, send queued bytes, read and decode
  * records (calling resp), reconnect with backoff.  Returns the amount of work done. */
 unsigned int dtc_ctl_client_poll(struct dtc_ctl_client *c, uint64_t now_us);
-/* Intercepts with at least one live connection. */
+/* Intercepts with at least one live connection.  An atomic load: callable from any lcore. */
 unsigned int dtc_ctl_client_up(const struct dtc_ctl_client *c);
+/*
+ * How long no intercept has been up, in microseconds (0 while one is).  Counted from the
+ * moment the last one went down, or from dtc_ctl_client_connect() when none ever came up.
+ * Without -L, main exits once this passes DTC_COPY_LONELY_GRACE_S.
+ */
+uint64_t dtc_ctl_client_down_us(const struct dtc_ctl_client *c, uint64_t now_us);
 
 struct dtc_ctl_client_stats {
-	uint64_t connects, disconnects, connect_failures;
-	uint64_t routes_sent, routes_dropped;        /* dropped: no connection / buffer full */
-	uint64_t records, bad_records, bad_frames;
+	uint64_t connects;              /* connections established */
+	uint64_t disconnects;           /* established connections lost or closed by us */
+	uint64_t connect_failures;      /* attempts that never got established */
+	uint64_t routes_sent;           /* route messages queued (one per intercept reached) */
+	uint64_t routes_dropped;        /* dtc_ctl_client_route() calls that failed */
+	uint64_t route_copies_full;     /* an up intercept skipped: all its buffers full */
+	uint64_t route_copies_down;     /* an intercept skipped: no connection up */
+	uint64_t records, bad_records;  /* response records decoded / well framed but invalid */
+	uint64_t bad_frames;            /* connections closed for a bad batch count */
 	uint64_t bytes_in, bytes_out;
 	unsigned int intercepts_up, conns_up;
 };
