@@ -220,33 +220,38 @@ dtc_icmp_echo_reply_inplace(uint8_t *frame, const struct dtc_pkt_info *pi)
 {
 	uint8_t mac[RTE_ETHER_ADDR_LEN], addr[4];
 	uint8_t *ip = frame + pi->l3_off, *icmp = frame + pi->l4_off;
+	uint32_t icmp_len = (uint32_t)(pi->payload_off - pi->l4_off) + pi->payload_len;
 	uint16_t old, new_, c;
 
 	/* Ethernet only: its l3_off is 14 plus 4 per tag (SLL/SLL2 never match that). */
 	if (pi->l3 != DTC_L3_IPV4 || pi->l4 != DTC_L4_ICMP || pi->is_frag ||
 			pi->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || pi->icmp_code != 0 ||
-			pi->l3_off != ETH_HLEN + 4u * pi->n_vlan)
+			pi->l3_off != ETH_HLEN + 4u * pi->n_vlan ||
+			(uint32_t)pi->l4_off + icmp_len > pi->frame_len)
 		return -EINVAL;
 	memcpy(mac, frame, 6);
 	memcpy(frame, frame + 6, 6);
 	memcpy(frame + 6, mac, 6);
-	/* Swapping the addresses moves words around: neither checksum changes. */
+	/* Swapping the addresses moves words around: the header checksum does not change. */
 	memcpy(addr, ip + 12, 4);
 	memcpy(ip + 12, ip + 16, 4);
 	memcpy(ip + 16, addr, 4);
-	/* A fresh TTL, as a host answering would use (TTL shares a word with the protocol). */
+	/* A fresh TTL, as a host answering would use (TTL shares a word with the protocol).
+	 * Incremental is exact here: an IPv4 header never sums to zero (version nibble). */
 	memcpy(&old, ip + 8, 2);
 	ip[8] = 64;
 	memcpy(&new_, ip + 8, 2);
 	memcpy(&c, ip + 10, 2);
 	c = dtc_csum_adjust16(c, old, new_);
 	memcpy(ip + 10, &c, 2);
-	/* Type 8 -> 0 (code stays 0). */
-	memcpy(&old, icmp, 2);
+	/*
+	 * Type 8 -> 0, and the ICMP checksum recomputed in full: RFC 1624 eqn. 3 would give
+	 * 0x0000 for a message that is all zero once the type is 0 (id 0, seq 0, no data),
+	 * whose checksum must be 0xffff.  Echo replies are rare; the sum is cheap.
+	 */
 	icmp[0] = RTE_IP_ICMP_ECHO_REPLY;
-	memcpy(&new_, icmp, 2);
-	memcpy(&c, icmp + 2, 2);
-	c = dtc_csum_adjust16(c, old, new_);
+	memset(icmp + 2, 0, 2);
+	c = (uint16_t)~rte_raw_cksum(icmp, icmp_len);
 	memcpy(icmp + 2, &c, 2);
 	return 0;
 }

@@ -378,8 +378,10 @@ int dtc_build_arp(uint8_t *buf, size_t cap, uint16_t op, const struct rte_ether_
 
 /*
  * Turn a parsed ICMP echo request frame (Ethernet link) in place into the echo reply:
- * swap MACs and IP addresses, type 0, TTL 64, checksums adjusted incrementally.  -EINVAL when
- * the frame is not an unfragmented IPv4 echo request on Ethernet (l3_off = 14 + 4 * n_vlan).
+ * swap MACs and IP addresses, type 0, TTL 64; IPv4 header checksum adjusted incrementally,
+ * ICMP checksum recomputed (an all-zero reply needs 0xffff, which RFC 1624 eqn. 3 cannot
+ * give).  -EINVAL when the frame is not an unfragmented IPv4 echo request on Ethernet
+ * (l3_off = 14 + 4 * n_vlan) or does not hold the whole ICMP message (pi->frame_len).
  */
 int dtc_icmp_echo_reply_inplace(uint8_t *frame, const struct dtc_pkt_info *pi);
 

@@ -7,6 +7,10 @@
  * is on raw header words: ones' complement sums are byte-order independent, so no swap is
  * needed as long as the checksum and the changed words are taken from the same memory.
  *
+ * Eqn. 3 cannot produce 0xffff, and produces 0x0000 for a region summing to zero; that is
+ * only wrong (0xffff needed) when every covered word is zero, which a TCP checksum never
+ * sees: its pseudo header carries protocol 6.
+ *
  * Aligned fixed fields (addresses, ports, seq/ack/window) use dtc_csum_adjust16/32.  Option
  * fields (MSS, timestamps) can sit at any byte offset, e.g. after a single NOP, so they are
  * patched through a word-aligned window: sum the window, write, sum again, adjust.

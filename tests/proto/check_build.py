@@ -11,7 +11,7 @@ usage: check_build.py FRAMES.pcap FRAMES.spec
 import subprocess
 import sys
 
-from scapy.all import ARP, ICMP, IP, IPv6, TCP, Ether, rdpcap
+from scapy.all import ARP, ICMP, IP, TCP, Dot1Q, Ether, IPv6, rdpcap
 
 failures = []
 
@@ -115,6 +115,8 @@ def check_arp(i, p, s):
 def check_icmp(i, p, s):
     expect(i, "ether dst", p[Ether].dst, s["edst"])
     expect(i, "ether src", p[Ether].src, s["esrc"])
+    if int(s["vlan"]):
+        expect(i, "vlan", p[Dot1Q].vlan, int(s["vlan"]))
     expect(i, "src", p[IP].src, s["src"])
     expect(i, "dst", p[IP].dst, s["dst"])
     expect(i, "ttl", p[IP].ttl, int(s["ttl"]))

@@ -243,17 +243,23 @@ build_arp(void)
 		"hwsrc=02:00:00:00:0a:01 psrc=198.18.1.63 hwdst=02:00:00:00:0b:02 pdst=198.18.1.56\n");
 }
 
-/* An echo request written by pktgen, turned into a reply in place. */
+/* An echo request written by pktgen, turned into a reply in place.  id = seq = 0 with no
+ * data is the all-zero reply whose checksum must be 0xffff. */
 static void
-build_icmp(void)
+build_icmp(uint16_t id, uint16_t seq, unsigned int plen, unsigned int vlan)
 {
 	uint8_t f[128];
 	struct dtc_pkt_info pi;
-	size_t n = pg_eth(f, 0x0800), i;
+	size_t n = pg_eth(f, vlan ? 0x8100 : 0x0800), i;
 
+	if (vlan) {
+		pg_put16(f + n, 42);
+		pg_put16(f + n + 2, 0x0800);
+		n += 4;
+	}
 	memset(f + n, 0, 20);
 	f[n] = 0x45;
-	pg_put16(f + n + 2, 20 + 8 + 37);
+	pg_put16(f + n + 2, (uint16_t)(20 + 8 + plen));
 	pg_put16(f + n + 4, 77);
 	f[n + 8] = 3; /* TTL: the reply must say 64 */
 	f[n + 9] = 1;
@@ -263,19 +269,24 @@ build_icmp(void)
 	f[n + 20] = 8;
 	f[n + 21] = 0;
 	pg_put16(f + n + 22, 0);
-	pg_put16(f + n + 24, 0x4242);
-	pg_put16(f + n + 26, 7);
-	for (i = 0; i < 37; i++)
+	pg_put16(f + n + 24, id);
+	pg_put16(f + n + 26, seq);
+	for (i = 0; i < plen; i++)
 		f[n + 28 + i] = (uint8_t)(i * 13);
-	pg_put16(f + n + 22, pg_csum_final(pg_sum(f + n + 20, 8 + 37, 0)));
-	CHECK_EQ(dtc_parse(f, (uint32_t)(n + 65), DTC_LINK_ETHER, false, &pi), 0);
+	pg_put16(f + n + 22, pg_csum_final(pg_sum(f + n + 20, 8 + plen, 0)));
+	CHECK_EQ(dtc_parse(f, (uint32_t)(n + 28 + plen), DTC_LINK_ETHER, false, &pi), 0);
+	/* A frame cut short of the ICMP message is refused. */
+	pi.frame_len--;
+	CHECK_EQ(dtc_icmp_echo_reply_inplace(f, &pi), -EINVAL);
+	pi.frame_len++;
 	CHECK_EQ(dtc_icmp_echo_reply_inplace(f, &pi), 0);
-	write_frame(f, n + 65);
+	write_frame(f, n + 28 + plen);
 	/* pktgen's macs: dst 02..01, src 02..02 originally; swapped now. */
-	fprintf(spec, "icmp type=0 id=16962 seq=7 src=198.18.1.63 dst=198.18.0.9 ttl=64 plen=37 "
-		"edst=02:00:00:00:00:02 esrc=02:00:00:00:00:01\n");
+	fprintf(spec, "icmp type=0 id=%u seq=%u src=198.18.1.63 dst=198.18.0.9 ttl=64 plen=%u "
+		"vlan=%u edst=02:00:00:00:00:02 esrc=02:00:00:00:00:01\n", id, seq, plen,
+		vlan ? 42u : 0u);
 	/* Not an echo request any more: refused. */
-	CHECK_EQ(dtc_parse(f, (uint32_t)(n + 65), DTC_LINK_ETHER, false, &pi), 0);
+	CHECK_EQ(dtc_parse(f, (uint32_t)(n + 28 + plen), DTC_LINK_ETHER, false, &pi), 0);
 	CHECK_EQ(dtc_icmp_echo_reply_inplace(f, &pi), -EINVAL);
 }
 
@@ -361,7 +372,9 @@ main(int argc, char **argv)
 	build_tcp_all(6);
 	build_mbufs();
 	build_arp();
-	build_icmp();
+	build_icmp(0x4242, 7, 37, 0);
+	build_icmp(0, 0, 0, 0);
+	build_icmp(1, 0xffff, 1, 1);
 	build_rewritten();
 	pcap_dump_close(dump);
 	pcap_close(p);
