@@ -190,6 +190,9 @@ lab_down_nolock() {
 	lab_say "down: done"
 }
 
+# (No `| grep -q` in this file: with pipefail, grep quitting early makes the writer die of
+# SIGPIPE and the pipeline fail at random.)
+
 # Per-host kernel settings: no IPv6 (no ND/MLD noise on the capture ports), no forwarding,
 # no reverse-path filter, no ARP answers for one interface's address on another.
 lab_ns_create() {
@@ -204,17 +207,31 @@ lab_ns_create() {
 		net.ipv4.conf.default.arp_announce=2 || return 1
 }
 
-# A veth pair created directly inside the two namespaces (never visible in the root one).
-lab_veth() {
-	local ns1=$1 if1=$2 mac1=$3 ns2=$4 if2=$5 mac2=$6
-	lab_run ip -n "$ns1" link add "$if1" address "$mac1" type veth \
-		peer name "$if2" netns "$ns2" address "$mac2" || return 1
+# Run an `ip` batch (one command per line) in a namespace: one process instead of many.
+lab_ip_batch() {
+	local ns=$1 cmds=$2 out
+	if ! out=$(ip -n "$ns" -batch - <<<"$cmds" 2>&1); then
+		lab_err "in $ns: ip batch failed: $out"
+		return 1
+	fi
+}
+
+# The veths of one namespace.
+lab_ns_veths() {
+	local n ifn mac
+	while read -r n ifn mac; do
+		[ "$n" = "$1" ] && echo "$ifn"
+	done <<<"$LAB_VETHS"
+	return 0
 }
 
 # Offloads would hand AF_PACKET and the mirror merged or checksum-less frames.
+# lab_offloads_off NS DEV...
 lab_offloads_off() {
-	local ns=$1 dev=$2
-	lab_nsrun "$ns" ethtool -K "$dev" tx off rx off gso off tso off gro off || return 1
+	local ns=$1
+	shift
+	lab_nsrun "$ns" sh -c 'for d; do
+		ethtool -K "$d" tx off rx off gso off tso off gro off || exit 1; done' _ "$@"
 }
 
 lab_route_apply() {
@@ -229,8 +246,15 @@ lab_route_apply() {
 	lab_say "route ($mode): $LAB_NS_TS: $LAB_FAKE_NET via $via dev $LAB_TS_IF"
 }
 
+# "link add" line of a veth pair created directly inside two namespaces (never visible in
+# the root one); run in the first one's batch.
+lab_veth_cmd() {
+	local if1=$1 mac1=$2 ns2=$3 if2=$4 mac2=$5
+	echo "link add $if1 address $mac1 type veth peer name $if2 netns $ns2 address $mac2"
+}
+
 lab_up_nolock() {
-	local mode=$1 ns ifn mac addr dev
+	local mode=$1 ns ifn mac addr cmds n i dir
 
 	lab_say "up: namespaces $LAB_NSES"
 	for ns in $LAB_NSES; do
@@ -239,63 +263,67 @@ lab_up_nolock() {
 	lab_nsrun "$LAB_NS_SW" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null || true
 
 	lab_say "up: client $LAB_CLI_IF <-> online $LAB_ONL_IF, mirror $LAB_ONL_MIRROR_IF -> copier RX $LAB_CP_RX_IF"
-	lab_veth "$LAB_NS_CLI" "$LAB_CLI_IF" "$LAB_CLI_MAC" "$LAB_NS_ONL" "$LAB_ONL_IF" "$LAB_ONL_MAC" \
-		|| return 1
-	lab_veth "$LAB_NS_ONL" "$LAB_ONL_MIRROR_IF" "$LAB_ONL_MIRROR_MAC" \
-		"$LAB_NS_CP" "$LAB_CP_RX_IF" "$LAB_CP_RX_MAC" || return 1
+	lab_ip_batch "$LAB_NS_CLI" "$(lab_veth_cmd "$LAB_CLI_IF" "$LAB_CLI_MAC" \
+		"$LAB_NS_ONL" "$LAB_ONL_IF" "$LAB_ONL_MAC")" || return 1
+	lab_ip_batch "$LAB_NS_ONL" "$(lab_veth_cmd "$LAB_ONL_MIRROR_IF" "$LAB_ONL_MIRROR_MAC" \
+		"$LAB_NS_CP" "$LAB_CP_RX_IF" "$LAB_CP_RX_MAC")" || return 1
 
 	lab_say "up: test LAN bridge $LAB_BR_IF in $LAB_NS_SW"
-	lab_nsrun "$LAB_NS_SW" ip link add "$LAB_BR_IF" address "$LAB_BR_MAC" type bridge \
-		stp_state 0 forward_delay 0 mcast_snooping 0 || return 1
-	lab_veth "$LAB_NS_CP" "$LAB_CP_TX_IF" "$LAB_CP_TX_MAC" \
-		"$LAB_NS_SW" "$LAB_SW_CP_TX_IF" "$LAB_SW_CP_TX_MAC" || return 1
-	lab_veth "$LAB_NS_CP" "$LAB_CP_CTL_IF" "$LAB_CP_CTL_MAC" \
-		"$LAB_NS_SW" "$LAB_SW_CP_CTL_IF" "$LAB_SW_CP_CTL_MAC" || return 1
-	lab_veth "$LAB_NS_TS" "$LAB_TS_IF" "$LAB_TS_MAC" \
-		"$LAB_NS_SW" "$LAB_SW_TS_IF" "$LAB_SW_TS_MAC" || return 1
-	lab_veth "$LAB_NS_AUX" "$LAB_AUX_CAP_IF" "$LAB_AUX_CAP_MAC" \
-		"$LAB_NS_SW" "$LAB_SW_AUX_CAP_IF" "$LAB_SW_AUX_CAP_MAC" || return 1
-	lab_veth "$LAB_NS_AUX" "$LAB_AUX_CTL_IF" "$LAB_AUX_CTL_MAC" \
-		"$LAB_NS_SW" "$LAB_SW_AUX_CTL_IF" "$LAB_SW_AUX_CTL_MAC" || return 1
+	lab_ip_batch "$LAB_NS_SW" "link add $LAB_BR_IF address $LAB_BR_MAC type bridge stp_state 0 forward_delay 0 mcast_snooping 0" \
+		|| return 1
+	lab_ip_batch "$LAB_NS_CP" "$(lab_veth_cmd "$LAB_CP_TX_IF" "$LAB_CP_TX_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_CP_TX_IF" "$LAB_SW_CP_TX_MAC")
+$(lab_veth_cmd "$LAB_CP_CTL_IF" "$LAB_CP_CTL_MAC" "$LAB_NS_SW" "$LAB_SW_CP_CTL_IF" \
+		"$LAB_SW_CP_CTL_MAC")" || return 1
+	lab_ip_batch "$LAB_NS_TS" "$(lab_veth_cmd "$LAB_TS_IF" "$LAB_TS_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_TS_IF" "$LAB_SW_TS_MAC")" || return 1
+	lab_ip_batch "$LAB_NS_AUX" "$(lab_veth_cmd "$LAB_AUX_CAP_IF" "$LAB_AUX_CAP_MAC" \
+		"$LAB_NS_SW" "$LAB_SW_AUX_CAP_IF" "$LAB_SW_AUX_CAP_MAC")
+$(lab_veth_cmd "$LAB_AUX_CTL_IF" "$LAB_AUX_CTL_MAC" "$LAB_NS_SW" "$LAB_SW_AUX_CTL_IF" \
+		"$LAB_SW_AUX_CTL_MAC")" || return 1
 
 	lab_say "up: offloads off (tx rx gso tso gro) on every veth"
-	while read -r ns ifn mac; do
-		lab_offloads_off "$ns" "$ifn" || return 1
-	done <<<"$LAB_VETHS"
-
-	while read -r ifn mac; do
-		lab_nsrun "$LAB_NS_SW" ip link set "$ifn" master "$LAB_BR_IF" || return 1
-	done <<<"$LAB_SW_PORTS"
-
-	lab_say "up: addresses"
-	while read -r ns ifn addr; do
-		lab_nsrun "$ns" ip addr add "$addr" dev "$ifn" || return 1
-	done <<<"$LAB_ADDRS"
-
-	# The DPDK ports: no kernel ARP, promiscuous (AF_PACKET sees everything anyway).
-	for dev in "$LAB_NS_CP $LAB_CP_RX_IF" "$LAB_NS_CP $LAB_CP_TX_IF" \
-		"$LAB_NS_AUX $LAB_AUX_CAP_IF" "$LAB_NS_ONL $LAB_ONL_MIRROR_IF"; do
-		set -- $dev
-		lab_nsrun "$1" ip link set "$2" arp off promisc on || return 1
+	for ns in $LAB_NSES; do
+		lab_offloads_off "$ns" $(lab_ns_veths "$ns") || return 1
 	done
 
-	while read -r ns ifn mac; do
-		lab_nsrun "$ns" ip link set "$ifn" up || return 1
-	done <<<"$LAB_VETHS"
-	lab_nsrun "$LAB_NS_SW" ip link set "$LAB_BR_IF" up || return 1
+	lab_say "up: addresses, bridge ports, links up"
+	for ns in $LAB_NSES; do
+		cmds=""
+		while read -r n ifn addr; do
+			[ "$n" = "$ns" ] && cmds+="addr add $addr dev $ifn"$'\n'
+		done <<<"$LAB_ADDRS"
+		# The DPDK ports and the mirror: no kernel ARP; promiscuous (AF_PACKET sees all anyway).
+		for ifn in "$LAB_CP_RX_IF" "$LAB_CP_TX_IF" "$LAB_AUX_CAP_IF" "$LAB_ONL_MIRROR_IF"; do
+			while read -r n i mac; do
+				[ "$n" = "$ns" ] && [ "$i" = "$ifn" ] && cmds+="link set $ifn arp off promisc on"$'\n'
+			done <<<"$LAB_VETHS"
+		done
+		if [ "$ns" = "$LAB_NS_SW" ]; then
+			while read -r ifn mac; do
+				cmds+="link set $ifn master $LAB_BR_IF"$'\n'
+			done <<<"$LAB_SW_PORTS"
+			cmds+="link set $LAB_BR_IF up"$'\n'
+		fi
+		while read -r n ifn mac; do
+			[ "$n" = "$ns" ] && cmds+="link set $ifn up"$'\n'
+		done <<<"$LAB_VETHS"
+		lab_ip_batch "$ns" "${cmds%$'\n'}" || return 1
+	done
 
 	lab_say "up: static FDB on $LAB_BR_IF (known hosts never flooded)"
+	cmds=""
 	while read -r ifn mac; do
-		lab_nsrun "$LAB_NS_SW" bridge fdb replace "$mac" dev "$ifn" master static || return 1
+		cmds+="fdb replace $mac dev $ifn master static"$'\n'
 	done <<<"$LAB_SW_PORTS"
+	lab_run bridge -n "$LAB_NS_SW" -batch - <<<"${cmds%$'\n'}" || return 1
 
 	lab_say "up: mirror both directions of $LAB_ONL_IF to $LAB_ONL_MIRROR_IF (tc clsact + mirred)"
-	lab_nsrun "$LAB_NS_ONL" tc qdisc add dev "$LAB_ONL_IF" clsact || return 1
+	cmds="qdisc add dev $LAB_ONL_IF clsact"
 	for dir in ingress egress; do
-		lab_nsrun "$LAB_NS_ONL" tc filter add dev "$LAB_ONL_IF" "$dir" protocol all prio 1 \
-			u32 match u32 0 0 action mirred egress mirror dev "$LAB_ONL_MIRROR_IF" \
-			|| return 1
+		cmds+=$'\n'"filter add dev $LAB_ONL_IF $dir protocol all prio 1 u32 match u32 0 0 action mirred egress mirror dev $LAB_ONL_MIRROR_IF"
 	done
+	lab_run tc -n "$LAB_NS_ONL" -batch - <<<"$cmds" || return 1
 
 	lab_route_apply "$mode" || return 1
 }
@@ -307,20 +335,41 @@ LAB_FAILS=0
 lab_ok() { printf '  ok    %s\n' "$*"; }
 lab_bad() { printf '  FAIL  %s\n' "$*"; LAB_FAILS=$((LAB_FAILS + 1)); }
 
+declare -A LAB_LINKS=() LAB_INET=() LAB_FEAT=()
+
+# One `ip link` and one `ip addr` per namespace, then look interfaces up in that.
+lab_cache_ns() {
+	local ns
+	for ns in $LAB_NSES; do
+		LAB_LINKS[$ns]=$(ip -n "$ns" -o link show 2>/dev/null) || true
+		LAB_INET[$ns]=$(ip -n "$ns" -o -4 addr show 2>/dev/null) || true
+		LAB_FEAT[$ns]=$(ip netns exec "$ns" sh -c 'for d; do
+			printf "==%s\n" "$d"; ethtool -k "$d"; done' _ $(lab_ns_veths "$ns") 2>/dev/null) \
+			|| true
+	done
+}
+
 lab_check_if() {
-	local ns=$1 ifn=$2 mac=$3 addr=$4 link got_mac="" state="" got_addr feat f
-	if ! link=$(ip -n "$ns" -o link show dev "$ifn" 2>/dev/null); then
+	local ns=$1 ifn=$2 mac=$3 addr=$4 line link="" got_mac="" state="" got_addr="" feat f
+	while IFS= read -r line; do
+		[[ "$line" == *": $ifn@"* || "$line" == *": $ifn: "* ]] && link=$line
+	done <<<"${LAB_LINKS[$ns]:-}"
+	if [ -z "$link" ]; then
 		lab_bad "$ns/$ifn missing"
 		return
 	fi
 	[[ "$link" =~ link/ether\ ([0-9a-f:]+) ]] && got_mac=${BASH_REMATCH[1]}
 	[[ "$link" =~ \ state\ ([A-Z]+) ]] && state=${BASH_REMATCH[1]}
-	got_addr=$(ip -n "$ns" -o -4 addr show dev "$ifn" | awk '{printf "%s%s", s, $4; s=" "}') \
-		|| true
+	while IFS= read -r line; do
+		[[ "$line" =~ ^[0-9]+:\ $ifn\ +inet\ ([0-9./]+) ]] \
+			&& got_addr+="${got_addr:+ }${BASH_REMATCH[1]}"
+	done <<<"${LAB_INET[$ns]:-}"
 	[ "$got_mac" = "$mac" ] || lab_bad "$ns/$ifn MAC $got_mac, expected $mac"
 	[ "$state" = UP ] || lab_bad "$ns/$ifn state $state"
 	[ "$got_addr" = "$addr" ] || lab_bad "$ns/$ifn IPv4 '$got_addr', expected '$addr'"
-	feat=$(ip netns exec "$ns" ethtool -k "$ifn" 2>/dev/null) || true
+	feat=${LAB_FEAT[$ns]:-}
+	feat=${feat#*==$ifn$'\n'}
+	feat=$'\n'${feat%%==*}
 	for f in tx-checksumming rx-checksumming generic-segmentation-offload \
 		tcp-segmentation-offload generic-receive-offload; do
 		[[ "$feat" == *$'\n'"$f: off"* ]] || lab_bad "$ns/$ifn $f is not off"
@@ -340,7 +389,7 @@ lab_route_mode() {
 }
 
 lab_status_check() {
-	local ns ifn mac addr present dir v port
+	local ns ifn mac addr present dir v port n i a
 	LAB_FAILS=0
 	present=$(lab_present_nses)
 	if [ -z "$present" ]; then
@@ -365,24 +414,28 @@ EOF
 	done
 	[ "$(lab_present_nses)" = "$LAB_NSES" ] || { echo "lab is incomplete"; return 1; }
 
+	lab_cache_ns
 	while read -r ns ifn mac; do
-		addr=$(awk -v n="$ns" -v i="$ifn" '$1 == n && $2 == i {print $3}' <<<"$LAB_ADDRS")
+		addr=""
+		while read -r n i a; do
+			[ "$n/$i" = "$ns/$ifn" ] && addr=$a
+		done <<<"$LAB_ADDRS"
 		lab_check_if "$ns" "$ifn" "$mac" "$addr"
 	done <<<"$LAB_VETHS"
 
 	while read -r ifn mac; do
-		ip -n "$LAB_NS_SW" -o link show dev "$ifn" 2>/dev/null | grep -q "master $LAB_BR_IF " \
+		[[ "${LAB_LINKS[$LAB_NS_SW]}" =~ :\ $ifn@[^$'\n']*\ master\ $LAB_BR_IF\  ]] \
 			|| lab_bad "$ifn is not a port of $LAB_BR_IF"
-		bridge -n "$LAB_NS_SW" fdb show dev "$ifn" 2>/dev/null | grep -q "^$mac .*static" \
+		bridge -n "$LAB_NS_SW" fdb show dev "$ifn" 2>/dev/null | grep "^$mac .*static" >/dev/null \
 			|| lab_bad "no static FDB entry $mac on $ifn"
 	done <<<"$LAB_SW_PORTS"
-	ip -n "$LAB_NS_SW" -o link show dev "$LAB_BR_IF" 2>/dev/null | grep -q 'state UP' \
+	[[ "${LAB_LINKS[$LAB_NS_SW]}" =~ :\ $LAB_BR_IF:\ [^$'\n']*\ state\ UP ]] \
 		|| lab_bad "bridge $LAB_BR_IF is not up"
 	[ "$LAB_FAILS" -eq 0 ] && lab_ok "bridge $LAB_BR_IF: 5 ports, static FDB"
 
 	for dir in ingress egress; do
 		tc -n "$LAB_NS_ONL" filter show dev "$LAB_ONL_IF" "$dir" 2>/dev/null \
-			| grep -q "Mirror to device $LAB_ONL_MIRROR_IF" \
+			| grep "Mirror to device $LAB_ONL_MIRROR_IF" >/dev/null \
 			&& lab_ok "mirror $dir of $LAB_ONL_IF -> $LAB_ONL_MIRROR_IF" \
 			|| lab_bad "no $dir mirred filter on $LAB_NS_ONL/$LAB_ONL_IF"
 	done
@@ -435,7 +488,7 @@ EOF
 }
 
 lab_main() {
-	local sub=${1:-} mode=three-host present
+	local sub=${1:-} mode=three-host present i
 	[ $# -gt 0 ] && shift
 	case "$sub" in
 	up)
@@ -461,7 +514,13 @@ lab_main() {
 			lab_down_nolock >/dev/null 2>&1 || true
 			exit 1
 		fi
-		lab_status_check >/dev/null || { lab_status_check; lab_die "the new lab fails its checks"; }
+		# Links reach operstate UP asynchronously: give them a moment.
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			lab_status_check >/dev/null && break
+			if [ -n "${DTC_LAB_DEBUG:-}" ]; then lab_status_check | grep -v '  ok' || true; fi
+			[ $i = 10 ] && { lab_status_check; lab_die "the new lab fails its checks"; }
+			sleep 0.3
+		done
 		lab_say "up: lab '$LAB_P' is up ($mode); see 'lab status'"
 		;;
 	down)
