@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * The session table: one preallocated array of struct dtc_sess, a power-of-two array of
+ * uint32 bucket heads (2 per session, so chains stay short), chains and lists linked by index.
+ * Free entries are chained through hnext.  Live sessions sit on an LRU list (moved at most
+ * once a second, see lru_touch), ended ones on a linger list in order of death.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_malloc.h>
+
+#include "sess_private.h"
+
+static uint32_t
+pow2_at_least(uint64_t v)
+{
+	uint32_t p = 1;
+
+	while (p < v && p < (1u << 31))
+		p <<= 1;
+	return p;
+}
+
+size_t
+table_mem_size(const struct dtc_sess_conf *c, uint32_t *nbuckets, uint32_t *nredir)
+{
+	uint32_t nb = pow2_at_least((uint64_t)c->max_sessions * 2);
+	uint32_t nr = c->max_redirects != 0 ? c->max_redirects : c->max_sessions / 16;
+
+	if (nr < 64)
+		nr = 64;
+	nr = pow2_at_least((uint64_t)nr * 2); /* open addressing: keep it half empty */
+	if (nbuckets != NULL)
+		*nbuckets = nb;
+	if (nredir != NULL)
+		*nredir = nr;
+	return (size_t)c->max_sessions * sizeof(struct dtc_sess) + (size_t)nb * sizeof(uint32_t) +
+		(size_t)nr * sizeof(struct redir_ent);
+}
+
+int
+table_init(struct dtc_sess_engine *e)
+{
+	const struct dtc_sess_conf *c = &e->conf;
+	uint32_t nb, nr, i;
+
+	table_mem_size(c, &nb, &nr);
+	e->max_sessions = c->max_sessions;
+	e->s = rte_zmalloc_socket("dtc_sess", (size_t)c->max_sessions * sizeof(*e->s),
+		RTE_CACHE_LINE_SIZE, c->socket_id);
+	e->bucket = rte_malloc_socket("dtc_sess_bkt", (size_t)nb * sizeof(uint32_t),
+		RTE_CACHE_LINE_SIZE, c->socket_id);
+	e->redir = rte_malloc_socket("dtc_sess_redir", (size_t)nr * sizeof(struct redir_ent),
+		RTE_CACHE_LINE_SIZE, c->socket_id);
+	if (e->s == NULL || e->bucket == NULL || e->redir == NULL) {
+		table_fini(e);
+		return -ENOMEM;
+	}
+	e->bmask = nb - 1;
+	memset(e->bucket, 0xff, (size_t)nb * sizeof(uint32_t));
+	e->redir_mask = nr - 1;
+	for (i = 0; i < nr; i++)
+		e->redir[i].idx = SESS_NIL;
+	e->n_redirect = 0;
+	/* Free list in index order, so a fresh engine fills the array from the front. */
+	for (i = 0; i < c->max_sessions; i++) {
+		e->s[i].hnext = i + 1 < c->max_sessions ? i + 1 : SESS_NIL;
+		e->s[i].lnext = SESS_NIL;
+		e->s[i].lprev = SESS_NIL;
+	}
+	e->free_head = c->max_sessions > 0 ? 0 : SESS_NIL;
+	e->lru_head = e->lru_tail = SESS_NIL;
+	e->dead_head = e->dead_tail = SESS_NIL;
+	e->n_live = 0;
+	return 0;
+}
+
+void
+table_fini(struct dtc_sess_engine *e)
+{
+	rte_free(e->s);
+	rte_free(e->bucket);
+	rte_free(e->redir);
+	e->s = NULL;
+	e->bucket = NULL;
+	e->redir = NULL;
+}
+
+uint32_t
+table_lookup(const struct dtc_sess_engine *e, const struct dtc_flow_key *k, uint32_t hash)
+{
+	uint32_t i = e->bucket[hash & e->bmask];
+
+	while (i != SESS_NIL) {
+		const struct dtc_sess *s = &e->s[i];
+
+		if (key_eq(&s->key, k))
+			return i;
+		i = s->hnext;
+	}
+	return SESS_NIL;
+}
+
+uint32_t
+table_alloc(struct dtc_sess_engine *e)
+{
+	uint32_t i = e->free_head;
+
+	if (i == SESS_NIL)
+		return SESS_NIL;
+	e->free_head = e->s[i].hnext;
+	e->n_live++;
+	return i;
+}
+
+void
+table_insert(struct dtc_sess_engine *e, uint32_t idx, uint32_t hash)
+{
+	uint32_t *b = &e->bucket[hash & e->bmask];
+
+	e->s[idx].hnext = *b;
+	*b = idx;
+}
+
+void
+table_remove(struct dtc_sess_engine *e, uint32_t idx)
+{
+	struct dtc_sess *s = &e->s[idx];
+	uint32_t *p = &e->bucket[dtc_flow_hash(&s->key, e->conf.seed) & e->bmask];
+
+	while (*p != SESS_NIL) {
+		if (*p == idx) {
+			*p = s->hnext;
+			s->hnext = SESS_NIL;
+			return;
+		}
+		p = &e->s[*p].hnext;
+	}
+}
+
+void
+table_release(struct dtc_sess_engine *e, uint32_t idx)
+{
+	struct dtc_sess *s = &e->s[idx];
+
+	s->state = SS_FREE;
+	s->hnext = e->free_head;
+	e->free_head = idx;
+	e->n_live--;
+}
+
+void
+lru_push(struct dtc_sess_engine *e, uint32_t idx, bool dead)
+{
+	uint32_t *head = dead ? &e->dead_head : &e->lru_head;
+	uint32_t *tail = dead ? &e->dead_tail : &e->lru_tail;
+	struct dtc_sess *s = &e->s[idx];
+
+	s->lnext = SESS_NIL;
+	s->lprev = *tail;
+	if (*tail != SESS_NIL)
+		e->s[*tail].lnext = idx;
+	else
+		*head = idx;
+	*tail = idx;
+}
+
+void
+lru_unlink(struct dtc_sess_engine *e, uint32_t idx)
+{
+	struct dtc_sess *s = &e->s[idx];
+	bool dead = s->state == SS_DEAD;
+	uint32_t *head = dead ? &e->dead_head : &e->lru_head;
+	uint32_t *tail = dead ? &e->dead_tail : &e->lru_tail;
+
+	if (s->lprev != SESS_NIL)
+		e->s[s->lprev].lnext = s->lnext;
+	else if (*head == idx)
+		*head = s->lnext;
+	if (s->lnext != SESS_NIL)
+		e->s[s->lnext].lprev = s->lprev;
+	else if (*tail == idx)
+		*tail = s->lprev;
+	s->lnext = SESS_NIL;
+	s->lprev = SESS_NIL;
+}
+
+/* ---- collision redirects: linear probing, backward-shift deletion ---- */
+
+static inline uint32_t
+redir_slot(uint32_t origin, uint32_t mask)
+{
+	uint32_t h = origin * 0x9e3779b1u;
+
+	return (h ^ (h >> 16)) & mask;
+}
+
+uint32_t
+redir_find(const struct dtc_sess_engine *e, uint32_t origin)
+{
+	uint32_t i = redir_slot(origin, e->redir_mask);
+
+	for (;;) {
+		const struct redir_ent *r = &e->redir[i];
+
+		if (r->idx == SESS_NIL)
+			return SESS_NIL;
+		if (r->origin == origin)
+			return r->idx;
+		i = (i + 1) & e->redir_mask;
+	}
+}
+
+int
+redir_add(struct dtc_sess_engine *e, uint32_t origin, uint32_t idx)
+{
+	uint32_t i;
+
+	/* Keep at least half of the slots empty so probes stay short and always terminate. */
+	if ((e->n_redirect + 1) * 2 > e->redir_mask + 1)
+		return -ENOSPC;
+	i = redir_slot(origin, e->redir_mask);
+	while (e->redir[i].idx != SESS_NIL) {
+		if (e->redir[i].origin == origin) {
+			e->redir[i].idx = idx;
+			return 0;
+		}
+		i = (i + 1) & e->redir_mask;
+	}
+	e->redir[i].origin = origin;
+	e->redir[i].idx = idx;
+	e->n_redirect++;
+	return 0;
+}
+
+void
+redir_del(struct dtc_sess_engine *e, uint32_t origin, uint32_t idx)
+{
+	uint32_t mask = e->redir_mask;
+	uint32_t i = redir_slot(origin, mask), j;
+
+	while (e->redir[i].idx != SESS_NIL &&
+			!(e->redir[i].origin == origin && e->redir[i].idx == idx))
+		i = (i + 1) & mask;
+	if (e->redir[i].idx == SESS_NIL)
+		return;
+	e->redir[i].idx = SESS_NIL;
+	e->n_redirect--;
+	/* Backward shift: move later members of the cluster into the hole when their home slot
+	 * does not lie cyclically in (hole, j]. */
+	j = i;
+	for (;;) {
+		uint32_t home;
+
+		j = (j + 1) & mask;
+		if (e->redir[j].idx == SESS_NIL)
+			return;
+		home = redir_slot(e->redir[j].origin, mask);
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			e->redir[i] = e->redir[j];
+			e->redir[j].idx = SESS_NIL;
+			i = j;
+		}
+	}
+}
