@@ -109,6 +109,8 @@ struct dtc_seg {
 	uint32_t tsval, tsecr;       /* host order, valid when ts_off != 0 */
 	uint32_t origin;             /* hash of the original 4-tuple and replica: collision check */
 	uint32_t owner_hash;         /* dtc_endpoint_hash of key.client/client_port */
+	uint32_t flow_hash;          /* dtc_flow_hash(&key, seed): the engine's table hash */
+	uint32_t t_in;               /* engine-private: intake tick (set by the engine) */
 	uint16_t payload_len;
 	uint16_t win;                /* host order, unscaled, as captured */
 	uint16_t mss;                /* MSS option of a captured SYN, 0 = none */
@@ -119,7 +121,8 @@ struct dtc_seg {
 	uint8_t replica;             /* 0 .. multiply-1 */
 	uint8_t xfer;                /* index of the -x map */
 	uint8_t sack_ok;             /* captured SYN had SACK-permitted */
-	uint8_t pad[3];
+	uint8_t l3_len;              /* engine-private: IP header length of the built frame */
+	uint8_t pad[2];
 	struct rte_mbuf *qnext;      /* the engine's queue link */
 };
 
@@ -138,17 +141,25 @@ dtc_seg_of(struct rte_mbuf *m)
  */
 
 /* ------------------------------------------------------------------ */
-/* Counters.  Every dropped client segment increments exactly one DTC_SESS_DROP_*; every ended
- * session exactly one DTC_SESS_END_*. */
+/* Counters (docs/session.md explains each one).
+ *
+ * Every client segment given to the engine (seg_in) ends up in exactly one of: seg_queued (kept
+ * for transmission), seg_ctl (a FIN or RST without payload, absorbed into the session's state)
+ * or one DTC_SESS_DROP_* reason; so seg_in == seg_queued + seg_ctl + sum(drop).  Every ended
+ * session increments exactly one DTC_SESS_END_*.  A transmission that could not be made (the
+ * segment stays queued or the synthesized one is lost) increments one DTC_SESS_TXF_*. */
 
 #define DTC_SESS_COUNTER_LIST(X) \
 	X(seg_in, "client segments given to the engine") \
 	X(seg_queued, "client segments queued for the test server") \
+	X(seg_ctl, "client FIN/RST without payload absorbed into the session state") \
 	X(seg_sent, "segments sent to the test server (first transmission)") \
 	X(seg_retrans, "segments retransmitted (timeout)") \
 	X(seg_fast_retrans, "segments retransmitted after three duplicate ACKs") \
 	X(seg_synth, "synthesized segments sent (SYN, ACK, FIN, RST)") \
 	X(seg_split, "extra segments made by splitting oversize captures") \
+	X(seg_trimmed, "client segments trimmed because they partly overlapped queued bytes") \
+	X(zwin_probes, "zero-window probes sent") \
 	X(tx_copy, "transmissions that needed a copy (previous send still in flight)") \
 	X(bytes_sent, "payload bytes sent (first transmission)") \
 	X(sess_created, "sessions created") \
@@ -158,9 +169,14 @@ dtc_seg_of(struct rte_mbuf *m)
 	X(sess_collisions, "4-tuple collisions avoided by picking another client endpoint") \
 	X(resp_in, "response records received") \
 	X(resp_unmatched, "response records with no live session") \
+	X(resp_ignored, "response records not acceptable for their session (stale or out of window)") \
+	X(resp_dup, "response records repeating test-server data already acknowledged") \
 	X(resp_rst_sent, "RSTs sent for unmatched test-server segments") \
+	X(resp_bytes, "test-server payload bytes acknowledged in order") \
+	X(acks_sent, "pure ACKs sent to the test server (cumulative, delayed or duplicate)") \
 	X(route_sent, "route registrations emitted") \
-	X(requests, "client requests (new-request boundaries) sent")
+	X(route_del, "route deletions emitted when a session's entry is released") \
+	X(requests, "client requests (first data, then each new-request boundary) sent")
 
 #define DTC_SESS_DROP_LIST(X) \
 	X(not_client, "not a client->server segment of a -x map") \
@@ -168,28 +184,33 @@ dtc_seg_of(struct rte_mbuf *m)
 	X(no_session, "no session and cannot start one (pure ACK/FIN/RST, or -O)") \
 	X(pure_ack, "client pure ACK (the copier makes its own ACKs)") \
 	X(duplicate, "client retransmission or duplicate of bytes already queued") \
-	X(session_full, "session buffer cap reached") \
+	X(session_full, "session buffer cap reached (the session is ended: buf_cap)") \
 	X(engine_full, "engine-wide buffered segment cap reached") \
 	X(table_full, "session table full and nothing could be recycled") \
 	X(no_route, "route registration could not be emitted") \
-	X(no_mbuf, "mbuf pool empty") \
-	X(no_mac, "next-hop MAC unknown (ARP pending)") \
-	X(tx_full, "TX queue full") \
-	X(closed, "segment for a session that is closing") \
-	X(bad_segment, "segment metadata inconsistent")
+	X(no_mbuf, "mbuf pool empty (replica copy, split piece or synthesized SYN)") \
+	X(collision, "4-tuple collision and no free client endpoint found for this worker") \
+	X(closed, "segment for a session that has ended") \
+	X(bad_segment, "segment metadata inconsistent, fragment or truncated capture")
 
 #define DTC_SESS_END_LIST(X) \
 	X(fin, "closed by FIN exchange") \
 	X(client_rst, "client RST") \
-	X(server_rst, "test-server RST with nothing left to send") \
-	X(syn_timeout, "not established within 3 s") \
+	X(server_rst, "test-server RST with nothing left to send (or the rebuild was refused)") \
+	X(syn_timeout, "not established within the handshake bound (3 s)") \
 	X(resp_timeout, "no response for -t seconds with data pending") \
-	X(idle_timeout, "idle past -k") \
+	X(idle_timeout, "no test-server packet for -k seconds, nothing pending") \
 	X(buf_cap, "buffered data over the per-session cap") \
 	X(lost_capture, "gap in captured client data never filled") \
 	X(recycled, "oldest idle session recycled for a new one") \
 	X(port_reuse, "replaced by a new SYN on the same 4-tuple") \
 	X(shutdown, "copier stopping")
+
+/* Transmissions not made.  A queued client segment stays queued (RTO retries). */
+#define DTC_SESS_TXF_LIST(X) \
+	X(no_mac, "next-hop MAC unknown (ARP pending)") \
+	X(no_mbuf, "mbuf pool empty (synthesized segment or copy)") \
+	X(tx_full, "TX callback did not take the frame")
 
 enum dtc_sess_counter {
 #define DTC_X_ENUM(n, s) DTC_SESS_C_##n,
@@ -209,16 +230,26 @@ enum dtc_sess_end {
 #undef DTC_X_ENUM
 	DTC_SESS_END_MAX
 };
+enum dtc_sess_txf {
+#define DTC_X_ENUM(n, s) DTC_SESS_TXF_##n,
+	DTC_SESS_TXF_LIST(DTC_X_ENUM)
+#undef DTC_X_ENUM
+	DTC_SESS_TXF_MAX
+};
 
-#define DTC_RTT_BUCKETS 16 /* log2 buckets: < 16 us, < 32 us, ... , >= 256 ms */
+#define DTC_RTT_BUCKETS 16 /* log2 buckets of the test server's RTT: < 16 us, < 32 us, ...,
+			    * bucket 15 = >= 256 ms (16 << 14 us) */
 
 struct dtc_sess_stats {
 	uint64_t c[DTC_SESS_C_MAX];
 	uint64_t drop[DTC_SESS_DROP_MAX];
 	uint64_t end[DTC_SESS_END_MAX];
+	uint64_t txf[DTC_SESS_TXF_MAX];
 	uint64_t rtt_hist[DTC_RTT_BUCKETS];
-	uint64_t active;             /* sessions live now */
+	uint64_t active;             /* sessions live now (ended ones excluded) */
+	uint64_t lingering;          /* ended sessions still holding their 4-tuple (linger) */
 	uint64_t queued_segs;        /* client segments buffered now */
+	uint64_t redirects;          /* live collision redirects */
 };
 
 /* Names ("seg_sent") and one-line descriptions, for stats and telemetry. */
@@ -228,12 +259,14 @@ const char *dtc_sess_drop_name(unsigned int i);
 const char *dtc_sess_drop_desc(unsigned int i);
 const char *dtc_sess_end_name(unsigned int i);
 const char *dtc_sess_end_desc(unsigned int i);
+const char *dtc_sess_txf_name(unsigned int i);
+const char *dtc_sess_txf_desc(unsigned int i);
 
 /* ------------------------------------------------------------------ */
 /* Configuration. */
 
 /* Transmit a burst of complete Ethernet frames; returns how many were taken (the engine frees
- * and counts the rest as tx_full). */
+ * the rest and counts them as DTC_SESS_TXF_tx_full). */
 typedef uint16_t (*dtc_sess_tx_fn)(void *arg, struct rte_mbuf **pkts, uint16_t n);
 /* Register (op = DTC_V1_ROUTE_ADD) or delete a route with every intercept.  0 = queued;
  * negative = impossible now (the session is not started, drop no_route).  NULL = not needed
@@ -247,7 +280,9 @@ struct dtc_sess_conf {
 	const struct dtc_pool *pool;    /* NULL or empty: client addresses unchanged */
 	uint16_t multiply;              /* -n: copies per session, 1 = plain copy */
 	uint16_t port_offset;           /* -f: instance offset for client ports */
-	uint32_t seed;                  /* per-process random value mixed into port shifts */
+	uint32_t seed;                  /* hash seed: owner, sampling and pool choice (the same
+					 * value in the front, the engines and the response
+					 * dispatcher) */
 	uint8_t sample_pct;             /* -r: 1..99 keeps that share of sessions; 0/100 all */
 	bool gradual;                   /* -g: ramp the kept share from 1 % to 100 % over 100 s */
 	bool full_sessions_only;        /* -O: never synthesize a SYN */
@@ -260,10 +295,18 @@ struct dtc_sess_conf {
 	uint32_t keepalive_timeout_ms;  /* -k: idle established session (t + 120 s) */
 	uint32_t syn_timeout_ms;        /* handshake bound (3 s) */
 	uint32_t gap_timeout_ms;        /* wait for a missing captured segment (3 s) */
+	uint32_t resp_end_min_us;       /* floor of the response-end silence (200 us) */
+	uint32_t delack_max_us;         /* longest delay of a cumulative ACK (40 ms) */
+	uint32_t rto_min_ms;            /* retransmission timeout bounds (200 ms .. 60 s) */
+	uint32_t rto_max_ms;
+	uint32_t linger_ms;             /* an ended session keeps its 4-tuple this long (2 s) */
+	uint32_t recycle_idle_ms;       /* table full: recycle the oldest session idle this long */
+	uint32_t rcv_wnd;               /* receive window we advertise, bytes (1 MiB) */
 	/* limits, all sized at creation */
 	uint32_t max_sessions;
 	uint32_t max_seg_per_sess;      /* buffered client segments per session */
 	uint32_t max_seg_total;         /* buffered client segments per engine */
+	uint32_t max_redirects;         /* collision redirects (0 = max_sessions / 16, >= 64) */
 	/* plumbing */
 	struct rte_mempool *mp;         /* synthesized segments and copies */
 	int socket_id;
@@ -287,6 +330,14 @@ dtc_sess_owner(uint32_t owner_hash, uint16_t n_workers)
 	return (uint16_t)(((uint64_t)owner_hash * n_workers) >> 32);
 }
 
+/* Which worker owns a response record (its destination is the rewritten client endpoint). */
+static inline uint16_t
+dtc_sess_resp_owner(const struct dtc_resp *r, uint32_t seed, uint16_t n_workers)
+{
+	return dtc_sess_owner(dtc_endpoint_hash(&r->key.client, r->key.client_port, seed),
+		n_workers);
+}
+
 /* ------------------------------------------------------------------ */
 /* The front: classify captured frames (one per RX lcore). */
 
@@ -304,6 +355,15 @@ void dtc_front_free(struct dtc_front *f);
  */
 unsigned int dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m,
 	const struct dtc_pkt_info *pi, uint64_t now_us, struct rte_mbuf **out, uint16_t *worker);
+
+/*
+ * The rewritten client endpoint of replica r of an original client endpoint (before any
+ * collision avoidance by the engine): the address from the -c pool chosen by a hash of the
+ * original address and r, the port shifted by a bijection of (r, -f) over ports 1024..65535
+ * (replica 0 with -f 0 keeps its port).  Deterministic: the same on every RX lcore.
+ */
+void dtc_front_endpoint(const struct dtc_front *f, uint8_t family, const union dtc_addr *addr,
+	rte_be16_t port, unsigned int replica, union dtc_addr *out, rte_be16_t *out_port);
 
 /* Front counters: drops by reason (not_client, sampled_out, no_mbuf, ...) and kept frames. */
 struct dtc_front_stats {
@@ -339,6 +399,37 @@ void dtc_sess_timers(struct dtc_sess_engine *e, uint64_t now_us);
 void dtc_sess_flush(struct dtc_sess_engine *e);
 /* End every session with a RST to the test server (shutdown). */
 void dtc_sess_close_all(struct dtc_sess_engine *e, uint64_t now_us);
+
+/* Introspection (tests, telemetry, debugging; not for the hot path). */
+enum dtc_sess_state {
+	DTC_SESS_STATE_SYN_SENT = 1,   /* SYN sent, waiting for the test server's SYN-ACK */
+	DTC_SESS_STATE_ESTABLISHED,    /* handshake done (closing is shown by the flags) */
+	DTC_SESS_STATE_LINGER,         /* ended; holds its 4-tuple until linger_ms has passed */
+};
+
+struct dtc_sess_info {
+	struct dtc_flow_key key;     /* the 4-tuple the test server sees */
+	uint32_t origin;
+	uint8_t state;               /* enum dtc_sess_state */
+	uint8_t snd_wscale, rcv_wscale;
+	bool ts, syn_synth, fin_sent, srv_fin, redirected, rebuilt, timer_armed;
+	uint16_t queued;             /* client segments buffered */
+	uint32_t iss;                /* client ISN of the copied connection */
+	uint32_t snd_una, snd_nxt, snd_wnd; /* client sequence space toward the test server */
+	uint32_t rcv_nxt;            /* the ACK we send (test server's sequence space) */
+	uint32_t clt_nxt;            /* end of the contiguous captured client bytes */
+	uint32_t srtt_us, rto_us, silence_us;
+	uint64_t timer_us;           /* when the session's timer fires (64 us resolution) */
+};
+
+/* The session holding a 4-tuple: 0, or -ENOENT. */
+int dtc_sess_info(const struct dtc_sess_engine *e, const struct dtc_flow_key *k,
+	struct dtc_sess_info *i);
+/* Visit every session (live ones oldest first, then lingering ones); returns the count. */
+typedef void (*dtc_sess_walk_fn)(void *arg, const struct dtc_sess_info *i);
+unsigned int dtc_sess_walk(const struct dtc_sess_engine *e, dtc_sess_walk_fn fn, void *arg);
+/* Sessions with an armed timer (every live or lingering session has exactly one). */
+uint32_t dtc_sess_timer_count(const struct dtc_sess_engine *e);
 
 /* Copy the counters (may be called from another lcore: plain 64-bit reads). */
 void dtc_sess_stats(const struct dtc_sess_engine *e, struct dtc_sess_stats *s);

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * The front: stateless classification of captured frames on an RX lcore.
+ *
+ * The rewritten client endpoint of a replica is a pure function of (original client address,
+ * original client port, replica, -f, seed): the address is drawn from the -c pool by a hash of
+ * the original address and the replica (so a client keeps one fake address, and replicas
+ * spread over the pool), the port is shifted by a bijection of (replica, -f) over the
+ * 64512 ports from 1024 up (replica 0 without -f keeps its port).  So any RX lcore computes
+ * the same endpoint, and the owning worker, without shared state.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "sess_tcp.h"
+
+#define PORT_SPACE 64512u
+#define PORT_MULT 4099u /* coprime with 64512 = 2^10 * 63: (replica, -f) -> shift is 1:1 */
+
+struct dtc_front {
+	struct dtc_sess_conf c;
+	struct dtc_pool pool;
+	uint64_t cum4[DTC_POOL_RANGES_MAX]; /* cumulative counts: end of range i */
+	uint64_t cum6[DTC_POOL_RANGES_MAX];
+	bool have_pool;
+	/* -g ramp */
+	bool started;
+	uint8_t pct;
+	uint64_t next_step_us;
+	struct dtc_front_stats st;
+};
+
+struct dtc_front *
+dtc_front_create(const struct dtc_sess_conf *c)
+{
+	struct dtc_front *f;
+	unsigned int i;
+
+	if (c == NULL || c->xfer == NULL || c->n_xfer == 0 || c->n_workers == 0 ||
+			c->multiply == 0 || c->multiply > 1024 || c->port_offset > 62 ||
+			(c->multiply > 1 && c->mp == NULL) || c->sample_pct > 100) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	f = rte_zmalloc_socket("dtc_front", sizeof(*f), RTE_CACHE_LINE_SIZE, c->socket_id);
+	if (f == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	f->c = *c;
+	if (c->pool != NULL) {
+		f->pool = *c->pool;
+		f->have_pool = f->pool.total4 + f->pool.total6 != 0;
+	}
+	for (i = 0; i < f->pool.n4; i++)
+		f->cum4[i] = (i > 0 ? f->cum4[i - 1] : 0) + f->pool.r4[i].count;
+	for (i = 0; i < f->pool.n6; i++)
+		f->cum6[i] = (i > 0 ? f->cum6[i - 1] : 0) + f->pool.r6[i].count;
+	return f;
+}
+
+void
+dtc_front_free(struct dtc_front *f)
+{
+	rte_free(f);
+}
+
+void
+dtc_front_stats(const struct dtc_front *f, struct dtc_front_stats *s)
+{
+	*s = f->st;
+}
+
+static inline uint64_t
+addr_hash64(const union dtc_addr *a, uint32_t extra, uint32_t seed)
+{
+	uint32_t h1 = rte_hash_crc_8byte(a->a64[0], seed);
+	uint32_t h2;
+
+	h1 = rte_hash_crc_8byte(a->a64[1], h1);
+	h2 = rte_hash_crc_4byte(extra, h1 ^ 0x5bd1e995u);
+	h1 = rte_hash_crc_4byte(extra, h1);
+	return ((uint64_t)h1 << 32) | h2;
+}
+
+/* Pool address number i (0 <= i < total) of a family. */
+static void
+pool_addr(const struct dtc_front *f, uint8_t fam, uint64_t i, union dtc_addr *out)
+{
+	const struct dtc_pool_range *r = fam == 4 ? f->pool.r4 : f->pool.r6;
+	const uint64_t *cum = fam == 4 ? f->cum4 : f->cum6;
+	unsigned int n = fam == 4 ? f->pool.n4 : f->pool.n6, lo = 0, hi = n - 1;
+	uint64_t off;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (i < cum[mid])
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	off = i - (lo > 0 ? cum[lo - 1] : 0);
+	*out = r[lo].base;
+	if (fam == 4)
+		out->a32[0] = rte_cpu_to_be_32(rte_be_to_cpu_32(r[lo].base.a32[0]) + (uint32_t)off);
+	else
+		out->a64[1] = rte_cpu_to_be_64(rte_be_to_cpu_64(r[lo].base.a64[1]) + off);
+}
+
+void
+dtc_front_endpoint(const struct dtc_front *f, uint8_t family, const union dtc_addr *addr,
+	rte_be16_t port, unsigned int replica, union dtc_addr *out, rte_be16_t *out_port)
+{
+	uint64_t total = family == 4 ? f->pool.total4 : f->pool.total6;
+	uint32_t idx = replica + (uint32_t)f->c.port_offset * 1024u;
+
+	if (f->have_pool && total != 0) {
+		uint64_t h = addr_hash64(addr, replica, f->c.seed);
+
+		pool_addr(f, family, (uint64_t)(((unsigned __int128)h * total) >> 64), out);
+	} else {
+		*out = *addr;
+	}
+	if (idx == 0) {
+		*out_port = port;
+	} else {
+		uint32_t p = rte_be_to_cpu_16(port);
+		uint32_t base = p >= 1024 ? p - 1024 : p;
+		uint32_t shift = (uint32_t)(((uint64_t)idx * PORT_MULT) % PORT_SPACE);
+
+		p = 1024 + (base + shift) % PORT_SPACE;
+		*out_port = rte_cpu_to_be_16((uint16_t)p);
+	}
+}
+
+/* -r / -g: keep a deterministic share of original client endpoints. */
+static bool
+sampled(struct dtc_front *f, const struct dtc_pkt_info *pi, uint64_t now_us)
+{
+	uint32_t pct = f->c.sample_pct, h;
+
+	if (f->c.gradual) {
+		if (!f->started) {
+			f->started = true;
+			f->pct = 1;
+			f->next_step_us = now_us + 1000000;
+		}
+		while (f->pct < 100 && now_us >= f->next_step_us) {
+			f->pct++;
+			f->next_step_us += 1000000;
+		}
+		if (pct == 0 || pct >= 100 || f->pct < pct)
+			pct = f->pct;
+	}
+	if (pct == 0 || pct >= 100)
+		return true;
+	h = dtc_endpoint_hash(&pi->src, pi->sport, f->c.seed ^ 0x2545f491u);
+	return (((uint64_t)h * 100) >> 32) < pct;
+}
+
+static void
+seg_fill(const struct dtc_front *f, struct dtc_seg *seg, const struct dtc_pkt_info *pi,
+	int x, unsigned int replica)
+{
+	const struct dtc_xfer *xf = &f->c.xfer[x];
+	struct dtc_flow_key o;
+
+	memset(seg, 0, sizeof(*seg));
+	seg->key.family = pi->family;
+	dtc_front_endpoint(f, pi->family, &pi->src, pi->sport, replica, &seg->key.client,
+		&seg->key.client_port);
+	seg->key.server = xf->target_addr;
+	seg->key.server_port = xf->target_port;
+	/* The original 4-tuple and the replica: who the session really belongs to. */
+	memset(&o, 0, sizeof(o));
+	o.client = pi->src;
+	o.server = pi->dst;
+	o.client_port = pi->sport;
+	o.server_port = pi->dport;
+	o.family = pi->family;
+	o.pad[0] = (uint8_t)replica;
+	o.pad[1] = (uint8_t)(replica >> 8);
+	seg->origin = dtc_flow_hash(&o, f->c.seed);
+	seg->owner_hash = dtc_endpoint_hash(&seg->key.client, seg->key.client_port, f->c.seed);
+	seg->flow_hash = dtc_flow_hash(&seg->key, f->c.seed);
+	seg->seq = pi->seq;
+	seg->ack = pi->ack;
+	if (pi->opts.present & DTC_OPT_TS) {
+		seg->ts_off = pi->opts.ts_off;
+		seg->tsval = pi->opts.tsval;
+		seg->tsecr = pi->opts.tsecr;
+	}
+	seg->payload_len = pi->payload_len;
+	seg->win = pi->win;
+	seg->flags = pi->tcp_flags;
+	seg->tcp_hlen = pi->tcp_hlen;
+	seg->mss = (pi->opts.present & DTC_OPT_MSS) ? pi->opts.mss : 0;
+	seg->wscale = (pi->opts.present & DTC_OPT_WSCALE) ? pi->opts.wscale : DTC_WSCALE_NONE;
+	seg->sack_ok = (pi->opts.present & DTC_OPT_SACK_OK) != 0;
+	seg->replica = (uint8_t)replica;
+	seg->xfer = (uint8_t)x;
+}
+
+unsigned int
+dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt_info *pi,
+	uint64_t now_us, struct rte_mbuf **out, uint16_t *worker)
+{
+	uint32_t l4_len;
+	unsigned int r, n = 0;
+	int x;
+
+	if (pi->l4 != DTC_L4_TCP || (pi->family != 4 && pi->family != 6)) {
+		f->st.drop[DTC_SESS_DROP_not_client]++;
+		goto drop;
+	}
+	x = dtc_xfer_match(f->c.xfer, f->c.n_xfer, pi->family, &pi->dst, pi->dport);
+	if (x < 0) {
+		f->st.drop[DTC_SESS_DROP_not_client]++;
+		goto drop;
+	}
+	l4_len = (uint32_t)pi->tcp_hlen + pi->payload_len;
+	if (pi->is_frag || pi->tcp_hlen < 20 || (uint32_t)pi->l4_off + l4_len > m->pkt_len ||
+			(uint32_t)pi->l4_off + pi->tcp_hlen > m->data_len ||
+			((pi->tcp_flags & DTC_TCP_SYN) && pi->payload_len != 0) ||
+			(pi->tcp_flags & (DTC_TCP_SYN | DTC_TCP_ACK)) ==
+			(DTC_TCP_SYN | DTC_TCP_ACK)) {
+		f->st.drop[DTC_SESS_DROP_bad_segment]++;
+		goto drop;
+	}
+	if (!sampled(f, pi, now_us)) {
+		f->st.drop[DTC_SESS_DROP_sampled_out]++;
+		goto drop;
+	}
+	/* Data starts at the TCP header; Ethernet padding goes. */
+	rte_pktmbuf_adj(m, pi->l4_off);
+	if (m->pkt_len > l4_len)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - l4_len));
+	for (r = 1; r < f->c.multiply; r++) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, f->c.mp, 0, UINT32_MAX);
+
+		if (c == NULL) {
+			f->st.drop[DTC_SESS_DROP_no_mbuf]++;
+			continue;
+		}
+		seg_fill(f, dtc_seg_of(c), pi, x, r);
+		out[n] = c;
+		worker[n] = dtc_sess_owner(dtc_seg_of(c)->owner_hash, f->c.n_workers);
+		n++;
+		f->st.replicas++;
+	}
+	seg_fill(f, dtc_seg_of(m), pi, x, 0);
+	/* Replica 0 last in the list is fine: each replica is its own session. */
+	out[n] = m;
+	worker[n] = dtc_sess_owner(dtc_seg_of(m)->owner_hash, f->c.n_workers);
+	n++;
+	f->st.kept++;
+	return n;
+drop:
+	rte_pktmbuf_free(m);
+	return 0;
+}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * Frames toward the test server.
+ *
+ * A captured segment is turned into a complete frame once, at intake: Ethernet and IP headers
+ * prepended, addresses and ports of the session, FIN/ECN bits cleared (the engine sends its
+ * own FIN), SACK blocks blanked (they count in the online server's sequence space), and the
+ * TCP checksum computed in full.  Each transmission then patches only what changes (ACK,
+ * window, timestamps: incremental checksum; the next-hop MAC) and hands the same mbuf to TX
+ * with one more reference.  A frame whose previous transmission is still held by the driver is
+ * copied instead, so a buffer is never written while a NIC may read it.
+ */
+
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "sess_private.h"
+#include "sess_tcp.h"
+
+#define ETH_HLEN 14
+
+static inline uint16_t
+win_field(const struct dtc_sess_engine *e, const struct dtc_sess *s)
+{
+	uint32_t w = e->conf.rcv_wnd >> s->rcv_ws;
+
+	return w > UINT16_MAX ? UINT16_MAX : (w == 0 ? 1 : (uint16_t)w);
+}
+
+/* Next-hop MAC of the session's map: false while ARP has not resolved it. */
+static inline bool
+next_hop(const struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_ether_addr *mac)
+{
+	uint64_t v = __atomic_load_n(&e->conf.xfer[s->xfer].dst_mac, __ATOMIC_RELAXED);
+	unsigned int i;
+
+	if (!(v & DTC_MAC_VALID))
+		return false;
+	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++)
+		mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
+	return true;
+}
+
+void
+tx_stage(struct dtc_sess_engine *e, struct rte_mbuf *m)
+{
+	if (e->n_tx == TX_BURST)
+		dtc_sess_flush(e);
+	e->tx[e->n_tx++] = m;
+}
+
+void
+dtc_sess_flush(struct dtc_sess_engine *e)
+{
+	uint16_t n = e->n_tx, done = 0;
+
+	if (n == 0)
+		return;
+	e->n_tx = 0;
+	if (e->conf.tx != NULL)
+		done = e->conf.tx(e->conf.tx_arg, e->tx, n);
+	if (done < n) {
+		e->st.txf[DTC_SESS_TXF_tx_full] += n - done;
+		rte_pktmbuf_free_bulk(&e->tx[done], n - done);
+	}
+}
+
+/* Blank SACK blocks (kind 5) with NOPs: their edges are the online server's sequence numbers,
+ * meaningless to the test server. */
+static void
+blank_sack(uint8_t *th, unsigned int hlen)
+{
+	unsigned int i = 20;
+
+	while (i < hlen) {
+		uint8_t kind = th[i], len;
+
+		if (kind == 0)
+			return;
+		if (kind == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hlen)
+			return;
+		len = th[i + 1];
+		if (len < 2 || i + len > hlen)
+			return;
+		if (kind == 5)
+			memset(th + i, 1, len);
+		i += len;
+	}
+}
+
+int
+tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_mbuf *m)
+{
+	struct dtc_seg *seg = dtc_seg_of(m);
+	const struct dtc_flow_key *k = &s->key;
+	unsigned int l3 = k->family == 4 ? sizeof(struct rte_ipv4_hdr) :
+		sizeof(struct rte_ipv6_hdr);
+	unsigned int l4 = seg->tcp_hlen + seg->payload_len;
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	uint8_t *eth, *ip;
+	uint16_t c;
+
+	th->src_port = k->client_port;
+	th->dst_port = k->server_port;
+	th->tcp_flags &= (uint8_t)~(DTC_TCP_FIN | DTC_TCP_ECE | DTC_TCP_CWR);
+	if (th->tcp_flags & DTC_TCP_SYN) {
+		th->tcp_flags &= (uint8_t)~DTC_TCP_ACK;
+		th->recv_ack = 0;
+		th->rx_win = RTE_BE16(UINT16_MAX);
+	} else {
+		th->tcp_flags |= DTC_TCP_ACK;
+	}
+	if (seg->tcp_hlen > 20 + 12)
+		blank_sack((uint8_t *)th, seg->tcp_hlen);
+	eth = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)(ETH_HLEN + l3));
+	if (eth == NULL)
+		return -ENOSPC;
+	ip = eth + ETH_HLEN;
+	memset(eth, 0, 6); /* the next hop is written at each transmission */
+	memcpy(eth + 6, &e->conf.src_mac, 6);
+	if (k->family == 4) {
+		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+
+		eth[12] = 0x08;
+		eth[13] = 0x00;
+		h->version_ihl = 0x45;
+		h->type_of_service = 0;
+		h->total_length = rte_cpu_to_be_16((uint16_t)(l3 + l4));
+		h->packet_id = rte_cpu_to_be_16(e->ip_id++);
+		h->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		h->time_to_live = 64;
+		h->next_proto_id = IPPROTO_TCP;
+		h->hdr_checksum = 0;
+		h->src_addr = k->client.a32[0];
+		h->dst_addr = k->server.a32[0];
+		h->hdr_checksum = rte_ipv4_cksum(h);
+	} else {
+		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
+
+		eth[12] = 0x86;
+		eth[13] = 0xdd;
+		h->vtc_flow = RTE_BE32(6u << 28);
+		h->payload_len = rte_cpu_to_be_16((uint16_t)l4);
+		h->proto = IPPROTO_TCP;
+		h->hop_limits = 64;
+		memcpy(h->src_addr, k->client.a8, 16);
+		memcpy(h->dst_addr, k->server.a8, 16);
+	}
+	c = dtc_tcp_cksum(ip, k->family);
+	memcpy((uint8_t *)th + 16, &c, 2);
+	seg->l3_len = (uint8_t)l3;
+	m->l2_len = ETH_HLEN;
+	m->l3_len = l3;
+	m->l4_len = seg->tcp_hlen;
+	return 0;
+}
+
+static inline struct rte_tcp_hdr *
+frame_tcp(struct rte_mbuf *m, const struct dtc_seg *seg)
+{
+	return rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, ETH_HLEN + seg->l3_len);
+}
+
+/* What changes between transmissions: ACK, window, timestamps.  Incremental checksum. */
+static inline void
+frame_patch(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m,
+	const struct dtc_seg *seg)
+{
+	struct rte_tcp_hdr *th = frame_tcp(m, seg);
+	uint16_t c = th->cksum;
+
+	if (th->tcp_flags & DTC_TCP_ACK) {
+		rte_be32_t ack = rte_cpu_to_be_32(s->rcv_nxt);
+		rte_be16_t win = rte_cpu_to_be_16(win_field(e, s));
+
+		c = dtc_csum_adjust32(c, th->recv_ack, ack);
+		c = dtc_csum_adjust16(c, th->rx_win, win);
+		th->recv_ack = ack;
+		th->rx_win = win;
+		s->rcv_acked = s->rcv_nxt;
+		s->fl2 &= (uint16_t)~SF2_ACK_NOW;
+	}
+	if (seg->ts_off != 0 && (s->fl & SF_TS)) {
+		uint32_t tsval = SEQ_GT(seg->tsval, s->ts_val) ? seg->tsval : s->ts_val;
+		uint32_t tsecr = (th->tcp_flags & DTC_TCP_ACK) ? s->ts_recent : 0;
+
+		s->ts_val = tsval;
+		if (((seg->ts_off + 2) & 1) == 0) {
+			uint8_t *p = (uint8_t *)th + seg->ts_off + 2;
+			rte_be32_t o[2], n[2];
+
+			memcpy(o, p, 8);
+			n[0] = rte_cpu_to_be_32(tsval);
+			n[1] = rte_cpu_to_be_32(tsecr);
+			c = dtc_csum_adjust32(c, o[0], n[0]);
+			c = dtc_csum_adjust32(c, o[1], n[1]);
+			memcpy(p, n, 8);
+		} else {
+			struct dtc_l3_view v = {
+				.l3 = (uint8_t *)th - seg->l3_len, .tcp = th, .family = s->key.family };
+
+			th->cksum = c;
+			dtc_rw_ts(&v, seg->ts_off, tsval, tsecr);
+			c = th->cksum;
+		}
+	}
+	th->cksum = c;
+}
+
+bool
+tx_seg(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m)
+{
+	const struct dtc_seg *seg = dtc_seg_of(m);
+	struct rte_ether_addr mac;
+	struct rte_mbuf *out;
+
+	if (!next_hop(e, s, &mac)) {
+		TXF(e, no_mac);
+		return false;
+	}
+	if (rte_mbuf_refcnt_read(m) > 1) {
+		/* Still in a TX ring (or our own staging array): never touch it. */
+		out = rte_pktmbuf_copy(m, e->conf.mp, 0, UINT32_MAX);
+		if (out == NULL) {
+			TXF(e, no_mbuf);
+			return false;
+		}
+		CNT(e, tx_copy);
+	} else {
+		rte_mbuf_refcnt_update(m, 1);
+		out = m;
+	}
+	frame_patch(e, s, out, seg);
+	memcpy(rte_pktmbuf_mtod(out, uint8_t *), &mac, RTE_ETHER_ADDR_LEN);
+	tx_stage(e, out);
+	return true;
+}
+
+/* A segment the engine makes itself (ACK, FIN, RST, window probe). */
+bool
+tx_ctl(struct dtc_sess_engine *e, struct dtc_sess *s, uint8_t flags, uint32_t seq)
+{
+	struct dtc_seg_spec sp;
+	struct rte_mbuf *m;
+
+	memset(&sp, 0, sizeof(sp));
+	if (!next_hop(e, s, &sp.eth_dst)) {
+		TXF(e, no_mac);
+		return false;
+	}
+	sp.family = s->key.family;
+	sp.flags = flags;
+	sp.wscale = DTC_WSCALE_NONE;
+	sp.src = s->key.client;
+	sp.dst = s->key.server;
+	sp.sport = s->key.client_port;
+	sp.dport = s->key.server_port;
+	sp.seq = seq;
+	sp.ip_id = e->ip_id++;
+	sp.eth_src = e->conf.src_mac;
+	if (flags & DTC_TCP_ACK) {
+		sp.ack = s->rcv_nxt;
+		sp.win = win_field(e, s);
+	}
+	if (s->fl & SF_TS) {
+		sp.ts = true;
+		sp.tsval = s->ts_val;
+		sp.tsecr = s->ts_recent;
+	}
+	m = dtc_build_tcp_mbuf(e->conf.mp, &sp);
+	if (m == NULL) {
+		TXF(e, no_mbuf);
+		return false;
+	}
+	if (flags & DTC_TCP_ACK) {
+		s->rcv_acked = s->rcv_nxt;
+		s->fl2 &= (uint16_t)~SF2_ACK_NOW;
+	}
+	CNT(e, seg_synth);
+	tx_stage(e, m);
+	return true;
+}
+
+/* A RST for a test-server segment that has no session (RFC 793: seq = its ACK). */
+void
+tx_rst_unmatched(struct dtc_sess_engine *e, const struct dtc_resp *r)
+{
+	struct dtc_seg_spec sp;
+	struct rte_mbuf *m;
+	int x;
+	uint64_t v;
+	unsigned int i;
+
+	x = dtc_xfer_match_target(e->conf.xfer, e->conf.n_xfer, r->key.family, &r->key.server,
+		r->key.server_port);
+	if (x < 0)
+		return;
+	v = __atomic_load_n(&e->conf.xfer[x].dst_mac, __ATOMIC_RELAXED);
+	if (!(v & DTC_MAC_VALID)) {
+		TXF(e, no_mac);
+		return;
+	}
+	memset(&sp, 0, sizeof(sp));
+	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++)
+		sp.eth_dst.addr_bytes[i] = (uint8_t)(v >> (8 * i));
+	sp.family = r->key.family;
+	sp.wscale = DTC_WSCALE_NONE;
+	sp.src = r->key.client;
+	sp.dst = r->key.server;
+	sp.sport = r->key.client_port;
+	sp.dport = r->key.server_port;
+	if (r->flags & DTC_TCP_ACK) {
+		sp.flags = DTC_TCP_RST;
+		sp.seq = r->ack;
+	} else {
+		sp.flags = DTC_TCP_RST | DTC_TCP_ACK;
+		sp.ack = r->seq + r->payload_len + !!(r->flags & DTC_TCP_SYN) +
+			!!(r->flags & DTC_TCP_FIN);
+	}
+	sp.ip_id = e->ip_id++;
+	sp.eth_src = e->conf.src_mac;
+	m = dtc_build_tcp_mbuf(e->conf.mp, &sp);
+	if (m == NULL) {
+		TXF(e, no_mbuf);
+		return;
+	}
+	CNT(e, resp_rst_sent);
+	tx_stage(e, m);
+}
+
+/* A SYN the engine makes (missed SYN, rebuild): queued like a captured one, at the head. */
+struct rte_mbuf *
+tx_syn_build(struct dtc_sess_engine *e, struct dtc_sess *s, bool ts, uint32_t tsval)
+{
+	struct dtc_seg_spec sp;
+	struct dtc_seg *seg;
+	struct rte_mbuf *m;
+
+	memset(&sp, 0, sizeof(sp));
+	sp.family = s->key.family;
+	sp.flags = DTC_TCP_SYN;
+	sp.wscale = DTC_WSCALE_NONE;
+	sp.src = s->key.client;
+	sp.dst = s->key.server;
+	sp.sport = s->key.client_port;
+	sp.dport = s->key.server_port;
+	sp.seq = s->iss;
+	sp.win = UINT16_MAX;
+	sp.mss = e->conf.mss;
+	sp.ip_id = e->ip_id++;
+	sp.eth_src = e->conf.src_mac;
+	sp.ts = ts;
+	sp.tsval = tsval;
+	m = dtc_build_tcp_mbuf(e->conf.mp, &sp);
+	if (m == NULL)
+		return NULL;
+	seg = dtc_seg_of(m);
+	memset(seg, 0, sizeof(*seg));
+	seg->key = s->key;
+	seg->seq = s->iss;
+	seg->flags = DTC_TCP_SYN;
+	seg->tcp_hlen = (uint8_t)m->l4_len;
+	seg->l3_len = (uint8_t)m->l3_len;
+	seg->wscale = DTC_WSCALE_NONE;
+	seg->xfer = s->xfer;
+	seg->t_in = e->now;
+	if (ts) {
+		/* MSS (4 bytes), then NOP NOP TS: the TS kind byte is at 20 + 4 + 2. */
+		seg->ts_off = 26;
+		seg->tsval = tsval;
+	}
+	seg->qnext = NULL;
+	return m;
+}
