@@ -308,6 +308,11 @@ sess_client(struct dtc_sess_engine *e, struct rte_mbuf *m, uint32_t idx)
 		client_close(e, s, seg, true);
 		CNT(e, seg_ctl);
 		rte_pktmbuf_free(m);
+		if (s->state == SS_SYN_SENT && s->qsend == NULL) {
+			/* Aborted during the handshake with nothing to deliver: abort ours. */
+			sess_end(e, s, DTC_SESS_END_client_rst, true);
+			return;
+		}
 		sess_output(e, s);
 		return;
 	}

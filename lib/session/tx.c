@@ -111,6 +111,7 @@ tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_m
 
 	th->src_port = k->client_port;
 	th->dst_port = k->server_port;
+	th->sent_seq = rte_cpu_to_be_32(seg->seq); /* trimmed or split: seq moved */
 	th->tcp_flags &= (uint8_t)~(DTC_TCP_FIN | DTC_TCP_ECE | DTC_TCP_CWR);
 	if (th->tcp_flags & DTC_TCP_SYN) {
 		th->tcp_flags &= (uint8_t)~DTC_TCP_ACK;
