@@ -4,7 +4,7 @@
 # The namespace lab: the classic three-host tcpcopy setup on one machine, built from network
 # namespaces and veth pairs.  Sourced by tools/dpdk-setup.sh, which calls `lab_main "$@"`:
 #
-#   lab up [--two-host|--three-host]   build the lab (after removing any leftovers)
+#   lab up [--two-host|--three-host]   build the lab from scratch (removing any existing one)
 #   lab down                           remove every namespace, link and process of the lab
 #   lab status [--env]                 print the topology and check it / print shell variables
 #   lab route two-host|three-host      switch the test server's route for the fake clients
@@ -499,14 +499,11 @@ lab_main() {
 		esac
 		lab_check_env
 		lab_lock
+		# Always from scratch: a lab left by a crashed run may look healthy and still hold
+		# its servers, neighbour entries or routes.
 		present=$(lab_present_nses)
 		if [ -n "$present" ]; then
-			if lab_status_check >/dev/null 2>&1; then
-				lab_say "up: lab '$LAB_P' is already up and healthy"
-				lab_route_apply "$mode" || exit 1
-				return 0
-			fi
-			lab_say "up: removing leftovers of an earlier lab: $present"
+			lab_say "up: removing the existing lab first (lab up always starts clean): $present"
 			lab_down_nolock || lab_die "could not remove the leftovers"
 		fi
 		if ! lab_up_nolock "$mode"; then
