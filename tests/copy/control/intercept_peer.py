@@ -118,11 +118,13 @@ class Peer:
         emit("port %d" % self.ls.getsockname()[1])
 
     def parse(self, c):
+        buf, at = c.buf, 0
         while True:
             if c.stage == 0:
-                if len(c.buf) < 8:
-                    return
-                first, c.buf = c.buf[:8], c.buf[8:]
+                if len(buf) - at < 8:
+                    break
+                first = buf[at:at + 8]
+                at += 8
                 if first[:6] != bytes(6):
                     emit("oldclient %d %s" % (c.cid, first.hex()))
                     c.stage = 2
@@ -130,21 +132,25 @@ class Peer:
                     c.first = first
                     c.stage = 1
             elif c.stage == 1:
-                if len(c.buf) < 6:
-                    return
-                rest, c.buf = c.buf[:6], c.buf[6:]
-                msg = c.first + rest
+                if len(buf) - at < 6:
+                    break
+                msg = c.first + buf[at:at + 6]
+                at += 6
                 emit("version %d %d %s" % (c.cid, struct.unpack("!H", msg[6:8])[0], msg.hex()))
                 c.stage = 2
             else:
-                if len(c.buf) < 14:
-                    return
-                m, c.buf = c.buf[:14], c.buf[14:]
-                cip, cport, typ, tip, tport = struct.unpack("!4sHH4sH", m)
-                c.routes += 1
+                n = (len(buf) - at) // 14
+                if n == 0:
+                    break
+                c.routes += n
                 if not self.quiet:
-                    emit("route %d %s %d %d %s %d" % (c.cid, socket.inet_ntoa(cip), cport, typ,
-                                                      socket.inet_ntoa(tip), tport))
+                    for k in range(n):
+                        cip, cport, typ, tip, tport = struct.unpack_from("!4sHH4sH", buf,
+                                                                         at + 14 * k)
+                        emit("route %d %s %d %d %s %d" % (c.cid, socket.inet_ntoa(cip), cport,
+                                                          typ, socket.inet_ntoa(tip), tport))
+                at += 14 * n
+        c.buf = buf[at:]
 
     def on_conn(self, c):
         try:

@@ -197,6 +197,31 @@ peer_cmd(struct peer *p, const char *fmt, ...)
 		perror("peer command");
 }
 
+/* Ask the peer how many routes connection id has read until it says want (or time out). */
+static void
+peer_wait_routes(struct peer *p, int id, unsigned int want, int timeout_ms)
+{
+	uint64_t end = dtc_now_us() + (uint64_t)timeout_ms * 1000;
+	long long got = -1;
+
+	do {
+		char *l;
+
+		peer_cmd(p, "count %d", id);
+		l = peer_expect(p, "count ", 2000);
+		if (l == NULL)
+			return;
+		got = atoll(strchr(l + 6, ' ') + 1);
+		free(l);
+		if (got == (long long)want)
+			return;
+		pump(&p, 1, 50);
+	} while (dtc_now_us() < end);
+	fprintf(stderr, "peer %u: connection %d read %lld routes, want %u\n", p->port, id, got,
+		want);
+	failures++;
+}
+
 static struct peer *
 peer_up(uint16_t port)
 {
@@ -602,7 +627,6 @@ test_overflow(void)
 	const unsigned int fit = DTC_CTL_OBUF_SIZE / DTC_V1_ROUTE_LEN;
 	struct peer *p = peer_up(0);
 	unsigned int i, ok = 0, full = 0;
-	char want[32], *l;
 	int id;
 
 	client = client_for(&p, 1, 1);
@@ -622,11 +646,7 @@ test_overflow(void)
 	CHECK_EQ(full, 100);
 	CHECK_EQ(stats().routes_dropped, 100);
 	CHECK_EQ(stats().route_copies_full, 100);
-	pump(&p, 1, 300);
-	peer_cmd(p, "count %d", id);
-	snprintf(want, sizeof(want), "count %d %u", id, fit);
-	l = peer_expect(p, want, 3000);
-	free(l);
+	peer_wait_routes(p, id, fit, 5000);
 
 	/* The peer stops reading: the kernel buffers fill, then ours; then it drains it all. */
 	peer_cmd(p, "stopread %d", id);
@@ -644,11 +664,7 @@ test_overflow(void)
 	CHECK_EQ(full, 1);
 	fprintf(stderr, "routes accepted before the buffer filled: %u\n", ok);
 	peer_cmd(p, "resumeread %d", id);
-	pump(&p, 1, 1500);
-	peer_cmd(p, "count %d", id);
-	snprintf(want, sizeof(want), "count %d %u", id, ok);
-	l = peer_expect(p, want, 5000);
-	free(l);
+	peer_wait_routes(p, id, ok, 15000);
 	CHECK_EQ(stats().routes_sent, ok);
 	CHECK_EQ(stats().bytes_out, (uint64_t)(ok + 1) * DTC_V1_ROUTE_LEN);
 	CHECK_EQ(stats().disconnects, 0);
