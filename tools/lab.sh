@@ -196,15 +196,26 @@ lab_down_nolock() {
 # Per-host kernel settings: no IPv6 (no ND/MLD noise on the capture ports), no forwarding,
 # no reverse-path filter, no ARP answers for one interface's address on another.
 lab_ns_create() {
+	lab_run ip netns add "$1"
+}
+
+# Host settings and offloads, once the namespace's veths exist (still down), in one process:
+# no IPv6 (no ND/MLD noise on the capture ports; "all" reaches the existing devices too), no
+# forwarding, no reverse-path filter, no ARP answers for one interface's address on another;
+# offloads off, since they would hand AF_PACKET and the mirror merged or checksum-less frames.
+# lab_host_setup NS DEV...
+lab_host_setup() {
 	local ns=$1
-	lab_run ip netns add "$ns" || return 1
-	lab_nsrun "$ns" ip link set lo up || return 1
-	lab_nsrun "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1 \
-		net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 \
-		net.ipv4.conf.default.rp_filter=0 net.ipv4.conf.all.arp_ignore=1 \
-		net.ipv4.conf.default.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \
-		net.ipv4.conf.default.arp_announce=2 || return 1
+	shift
+	lab_nsrun "$ns" sh -c 'sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1 net.ipv4.ip_forward=0 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+		net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.default.arp_ignore=1 \
+		net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.default.arp_announce=2 || exit 1
+		sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null
+		for d; do
+			ethtool -K "$d" tx off rx off gso off tso off gro off || exit 1
+		done' _ "$@"
 }
 
 # Run an `ip` batch (one command per line) in a namespace: one process instead of many.
@@ -223,15 +234,6 @@ lab_ns_veths() {
 		[ "$n" = "$1" ] && echo "$ifn"
 	done <<<"$LAB_VETHS"
 	return 0
-}
-
-# Offloads would hand AF_PACKET and the mirror merged or checksum-less frames.
-# lab_offloads_off NS DEV...
-lab_offloads_off() {
-	local ns=$1
-	shift
-	lab_nsrun "$ns" sh -c 'for d; do
-		ethtool -K "$d" tx off rx off gso off tso off gro off || exit 1; done' _ "$@"
 }
 
 lab_route_apply() {
@@ -260,7 +262,6 @@ lab_up_nolock() {
 	for ns in $LAB_NSES; do
 		lab_ns_create "$ns" || return 1
 	done
-	lab_nsrun "$LAB_NS_SW" sysctl -qw net.bridge.bridge-nf-call-iptables=0 2>/dev/null || true
 
 	lab_say "up: client $LAB_CLI_IF <-> online $LAB_ONL_IF, mirror $LAB_ONL_MIRROR_IF -> copier RX $LAB_CP_RX_IF"
 	lab_ip_batch "$LAB_NS_CLI" "$(lab_veth_cmd "$LAB_CLI_IF" "$LAB_CLI_MAC" \
@@ -282,14 +283,14 @@ $(lab_veth_cmd "$LAB_CP_CTL_IF" "$LAB_CP_CTL_MAC" "$LAB_NS_SW" "$LAB_SW_CP_CTL_I
 $(lab_veth_cmd "$LAB_AUX_CTL_IF" "$LAB_AUX_CTL_MAC" "$LAB_NS_SW" "$LAB_SW_AUX_CTL_IF" \
 		"$LAB_SW_AUX_CTL_MAC")" || return 1
 
-	lab_say "up: offloads off (tx rx gso tso gro) on every veth"
+	lab_say "up: host settings (no IPv6, no forwarding); offloads off (tx rx gso tso gro) on every veth"
 	for ns in $LAB_NSES; do
-		lab_offloads_off "$ns" $(lab_ns_veths "$ns") || return 1
+		lab_host_setup "$ns" $(lab_ns_veths "$ns") || return 1
 	done
 
 	lab_say "up: addresses, bridge ports, links up"
 	for ns in $LAB_NSES; do
-		cmds=""
+		cmds="link set lo up"$'\n'
 		while read -r n ifn addr; do
 			[ "$n" = "$ns" ] && cmds+="addr add $addr dev $ifn"$'\n'
 		done <<<"$LAB_ADDRS"
@@ -343,7 +344,8 @@ lab_cache_ns() {
 	for ns in $LAB_NSES; do
 		LAB_LINKS[$ns]=$(ip -n "$ns" -o link show 2>/dev/null) || true
 		LAB_INET[$ns]=$(ip -n "$ns" -o -4 addr show 2>/dev/null) || true
-		LAB_FEAT[$ns]=$(ip netns exec "$ns" sh -c 'for d; do
+		LAB_FEAT[$ns]=$(ip netns exec "$ns" sh -c 'printf "==fwd\n%s\n" \
+			"$(sysctl -n net.ipv4.ip_forward)"; for d; do
 			printf "==%s\n" "$d"; ethtool -k "$d"; done' _ $(lab_ns_veths "$ns") 2>/dev/null) \
 			|| true
 	done
@@ -446,11 +448,12 @@ EOF
 	esac
 
 	for ns in $LAB_NSES; do
-		v=$(ip netns exec "$ns" sysctl -n net.ipv4.ip_forward 2>/dev/null) || true
+		v=${LAB_FEAT[$ns]#*==fwd$'\n'}
+		v=${v%%$'\n'*}
 		[ "$v" = 0 ] || lab_bad "$ns: net.ipv4.ip_forward=$v"
 	done
-	v=$(ip netns exec "$LAB_NS_AUX" sysctl -n net.ipv4.ip_forward 2>/dev/null) || true
-	[ "$v" = 0 ] && lab_ok "$LAB_NS_AUX: net.ipv4.ip_forward=0 (never forwards)"
+	v=${LAB_FEAT[$LAB_NS_AUX]#*==fwd$'\n'}
+	[ "${v%%$'\n'*}" = 0 ] && lab_ok "$LAB_NS_AUX: net.ipv4.ip_forward=0 (never forwards)"
 
 	if [ "$LAB_FAILS" -eq 0 ]; then
 		echo "lab '$LAB_P' is up and healthy"
