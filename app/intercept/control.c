@@ -1,0 +1,578 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * Control server on the main lcore: copiers connect, send a version message and route
+ * registrations (protocol v1, docs/protocol.md), and receive the batched records of their
+ * sessions.  Everything is non-blocking and polled with a zero epoll timeout between bursts.
+ * Every peer is untrusted: a decoder error closes that connection only, each connection's
+ * output is bounded (overflow counted), and one that stops reading is closed after
+ * --conn-stall; no copier can block the others or grow our memory.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+
+#include "intercept.h"
+
+#define LISTEN_ID UINT32_MAX
+#define OUTBUF (64u * 1024)           /* per connection: ~1000 records */
+#define READ_MAX (16u * 1024)         /* per connection per poll: fairness */
+#define EVENTS 64
+#define ACCEPT_MAX 64                 /* per poll */
+#define LOG_BUDGET 20                 /* connection log lines per second */
+
+const char *const icpt_srv_stat_names[ICPT_SRV_STAT_MAX] = {
+#define ICPT_SRV_NAME(n, s) #n,
+	ICPT_SRV_STATS(ICPT_SRV_NAME)
+#undef ICPT_SRV_NAME
+};
+
+struct icpt_conn {
+	int fd;                       /* -1: free slot */
+	bool dirty;                   /* got records since the last flush */
+	bool want_out;                /* EPOLLOUT registered */
+	char peer[64];
+	struct dtc_v1_route_rx rx;
+	struct icpt_out out;
+	uint64_t progress_us;         /* output last moved (or became pending) */
+};
+
+struct icpt_server {
+	const struct icpt_opts *o;
+	struct icpt_rt *rt;
+	int lfd, efd;
+	uint32_t max, n;
+	struct icpt_conn *c;
+	uint32_t *free_ids;           /* stack of free slots */
+	uint32_t n_free;
+	uint32_t *dirty;              /* connections to flush */
+	uint32_t n_dirty;
+	uint64_t stall_us;
+	uint64_t last_stall_check_us;
+	uint64_t log_second;
+	uint32_t log_left, log_dropped;
+	/* the connection whose bytes are being decoded, for the decoder callbacks */
+	uint32_t cur;
+	uint64_t now;
+	uint64_t closed_records, closed_frames, closed_overflow, closed_bytes;
+	uint64_t stats[ICPT_SRV_STAT_MAX];
+};
+
+/* Connection events can come in floods (a thousand connects): keep the log readable. */
+static bool
+log_ok(struct icpt_server *s)
+{
+	uint64_t sec = s->now / 1000000;
+
+	if (sec != s->log_second) {
+		if (s->log_dropped > 0)
+			ICPT_LOG(NOTICE, "%u connection messages suppressed", s->log_dropped);
+		s->log_second = sec;
+		s->log_left = LOG_BUDGET;
+		s->log_dropped = 0;
+	}
+	if (s->log_left == 0) {
+		s->log_dropped++;
+		return false;
+	}
+	s->log_left--;
+	return true;
+}
+
+static int
+listen_socket(const struct icpt_opts *o, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char abuf[64];
+	int fd, one = 1, zero = 0;
+
+	memset(&ss, 0, sizeof(ss));
+	if (o->bind_family == 6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		memcpy(&a->sin6_addr, o->bind_addr.a8, 16);
+		a->sin6_port = rte_cpu_to_be_16(o->port);
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_addr.s_addr = o->bind_family == 4 ? o->bind_addr.a32[0] : INADDR_ANY;
+		a->sin_port = rte_cpu_to_be_16(o->port);
+		sl = sizeof(*a);
+	}
+	dtc_addr_fmt(o->bind_family == 6 ? 6 : 4, &o->bind_addr, abuf, sizeof(abuf));
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 128) != 0) {
+		snprintf(err, errlen, "cannot listen on %s port %u: %s",
+			o->bind_family != 0 ? abuf : "0.0.0.0", o->port, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct icpt_server *
+icpt_server_create(const struct icpt_opts *o, struct icpt_rt *rt, char *err, size_t errlen)
+{
+	struct icpt_server *s = calloc(1, sizeof(*s));
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = LISTEN_ID };
+	uint32_t i;
+
+	if (s == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->o = o;
+	s->rt = rt;
+	s->max = o->max_conns;
+	s->stall_us = (uint64_t)o->conn_stall_s * 1000000;
+	s->lfd = s->efd = -1;
+	s->c = calloc(s->max, sizeof(*s->c));
+	s->free_ids = calloc(s->max, sizeof(uint32_t));
+	s->dirty = calloc(s->max, sizeof(uint32_t));
+	if (s->c == NULL || s->free_ids == NULL || s->dirty == NULL)
+		goto nomem;
+	/* Every buffer at start: a full house of copiers needs no allocation. */
+	for (i = 0; i < s->max; i++) {
+		s->c[i].fd = -1;
+		if (icpt_out_init(&s->c[i].out, OUTBUF, (uint16_t)o->batch_max) != 0)
+			goto nomem;
+		s->free_ids[s->n_free++] = s->max - 1 - i;
+	}
+	s->lfd = listen_socket(o, err, errlen);
+	if (s->lfd < 0)
+		goto fail;
+	s->efd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->efd < 0 || epoll_ctl(s->efd, EPOLL_CTL_ADD, s->lfd, &ev) != 0) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	return s;
+nomem:
+	snprintf(err, errlen, "out of memory for %u connections", s->max);
+fail:
+	icpt_server_free(s);
+	return NULL;
+}
+
+static void
+conn_close(struct icpt_server *s, uint32_t id, const char *why)
+{
+	struct icpt_conn *c = &s->c[id];
+	uint32_t i;
+
+	if (c->fd < 0)
+		return;
+	if (log_ok(s))
+		ICPT_LOG(INFO, "copier %s: closed (%s), %u routes dropped, %" PRIu64 " records sent",
+			c->peer, why, icpt_rt_conn_count(s->rt, id), c->out.records);
+	epoll_ctl(s->efd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	c->fd = -1;
+	icpt_rt_drop_conn(s->rt, id);
+	s->closed_records += c->out.records;
+	s->closed_frames += c->out.frames;
+	s->closed_overflow += c->out.overflow_records;
+	s->closed_bytes += c->out.bytes_sent;
+	icpt_out_reset(&c->out);
+	if (c->dirty) {
+		for (i = 0; i < s->n_dirty; i++)
+			if (s->dirty[i] == id)
+				s->dirty[i] = s->dirty[--s->n_dirty];
+		c->dirty = false;
+	}
+	s->free_ids[s->n_free++] = id;
+	s->n--;
+	s->stats[ICPT_SRV_closed]++;
+}
+
+void
+icpt_server_free(struct icpt_server *s)
+{
+	uint32_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; s->c != NULL && i < s->max; i++) {
+		if (s->c[i].fd >= 0)
+			close(s->c[i].fd);
+		icpt_out_fini(&s->c[i].out);
+	}
+	if (s->lfd >= 0)
+		close(s->lfd);
+	if (s->efd >= 0)
+		close(s->efd);
+	free(s->c);
+	free(s->free_ids);
+	free(s->dirty);
+	free(s);
+}
+
+static void
+conn_want_out(struct icpt_server *s, struct icpt_conn *c, uint32_t id, bool on)
+{
+	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0), .data.u32 = id };
+
+	if (c->want_out == on)
+		return;
+	if (epoll_ctl(s->efd, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->want_out = on;
+}
+
+/* Send what is pending; false when the connection was closed. */
+static bool
+conn_send(struct icpt_server *s, uint32_t id)
+{
+	struct icpt_conn *c = &s->c[id];
+
+	while (icpt_out_pending(&c->out) > 0) {
+		ssize_t n = send(c->fd, icpt_out_data(&c->out), icpt_out_pending(&c->out),
+			MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (n > 0) {
+			icpt_out_consume(&c->out, (uint32_t)n);
+			c->progress_us = s->now;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			conn_want_out(s, c, id, true);
+			return true;
+		}
+		conn_close(s, id, n < 0 ? strerror(errno) : "send returned 0");
+		return false;
+	}
+	conn_want_out(s, c, id, false);
+	return true;
+}
+
+static void
+conn_out_add(struct icpt_server *s, uint32_t id, const uint8_t rec[DTC_V1_REC_LEN])
+{
+	struct icpt_conn *c = &s->c[id];
+	struct icpt_out *o = &c->out;
+
+	if (c->fd < 0)
+		return;
+	if (icpt_out_pending(o) == 0)
+		c->progress_us = s->now;
+	/* About to close a frame into a nearly full buffer: give the socket a chance first. */
+	if (o->batch.count + 1u >= o->batch_max && o->len + DTC_V1_FRAME_MAX > o->cap &&
+			!conn_send(s, id))
+		return;
+	icpt_out_add(o, rec, s->now);
+	if (!c->dirty) {
+		c->dirty = true;
+		s->dirty[s->n_dirty++] = id;
+	}
+	s->stats[ICPT_SRV_records_routed]++;
+}
+
+static void
+on_held(void *arg, uint32_t conn, const uint8_t rec[DTC_V1_REC_LEN])
+{
+	conn_out_add(arg, conn, rec);
+}
+
+static void
+on_route(void *arg, const struct dtc_flow_key *k, uint16_t type)
+{
+	struct icpt_server *s = arg;
+
+	s->stats[ICPT_SRV_routes_msgs]++;
+	if (type == DTC_V1_ROUTE_ADD)
+		icpt_rt_add(s->rt, k, s->cur, s->now, on_held, s);
+	else
+		icpt_rt_del(s->rt, k, s->cur);
+}
+
+static void
+on_version(void *arg, uint16_t version)
+{
+	struct icpt_server *s = arg;
+	struct icpt_conn *c = &s->c[s->cur];
+
+	if (version == DTC_V1_VERSION) {
+		if (log_ok(s))
+			ICPT_LOG(INFO, "copier %s: protocol version %u (1.x)", c->peer, version);
+		return;
+	}
+	s->stats[ICPT_SRV_versions_other]++;
+	/* As intercept 1.x: a mismatch is only a warning, the stream goes on as version 1. */
+	if (log_ok(s))
+		ICPT_LOG(WARNING, "copier %s: %s (version %u); speaking version 1", c->peer,
+			version == 0 ? "first message is not a version message" :
+			"protocol version not supported", version);
+}
+
+static void
+conn_read(struct icpt_server *s, uint32_t id)
+{
+	struct icpt_conn *c = &s->c[id];
+	uint8_t buf[4096];
+	uint32_t total = 0;
+
+	s->cur = id;
+	while (c->fd >= 0 && total < READ_MAX) {
+		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		int rc;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			conn_close(s, id, n == 0 ? "peer closed" : strerror(errno));
+			return;
+		}
+		total += (uint32_t)n;
+		rc = dtc_v1_route_rx_feed(&c->rx, buf, (size_t)n, on_route, on_version, s);
+		if (rc != 0) {
+			s->stats[ICPT_SRV_malformed]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s: malformed message: %s", c->peer,
+					dtc_ctl_strerror(rc));
+			conn_close(s, id, "malformed message");
+			return;
+		}
+	}
+}
+
+/* A peer address as "a.b.c.d:port" or "[v6]:port"; IPv4-mapped IPv6 becomes IPv4. */
+static uint8_t
+peer_addr(const struct sockaddr_storage *ss, union dtc_addr *a, char *buf, size_t len)
+{
+	char abuf[INET6_ADDRSTRLEN];
+	uint8_t fam = 4;
+	uint16_t port;
+
+	memset(a, 0, sizeof(*a));
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		port = rte_be_to_cpu_16(s6->sin6_port);
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			memcpy(&a->a32[0], &s6->sin6_addr.s6_addr[12], 4);
+		} else {
+			memcpy(a->a8, &s6->sin6_addr, 16);
+			fam = 6;
+		}
+	} else {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+		port = rte_be_to_cpu_16(s4->sin_port);
+		a->a32[0] = s4->sin_addr.s_addr;
+	}
+	dtc_addr_fmt(fam, a, abuf, sizeof(abuf));
+	snprintf(buf, len, fam == 6 ? "[%s]:%u" : "%s:%u", abuf, port);
+	return fam;
+}
+
+static void
+conn_accept(struct icpt_server *s)
+{
+	unsigned int k;
+
+	for (k = 0; k < ACCEPT_MAX; k++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct epoll_event ev = { .events = EPOLLIN };
+		struct icpt_conn *c;
+		union dtc_addr a;
+		char peer[64];
+		int fd, one = 1, idle = 60, intvl = 10, cnt = 3;
+		uint32_t id;
+		uint8_t fam;
+
+		fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return; /* EAGAIN, or a connection that died in the backlog */
+		fam = peer_addr(&ss, &a, peer, sizeof(peer));
+		if (!icpt_allowed(s->o, fam, &a)) {
+			s->stats[ICPT_SRV_refused]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s: refused (not in --allow)", peer);
+			close(fd);
+			continue;
+		}
+		if (s->n_free == 0) {
+			s->stats[ICPT_SRV_refused_full]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s: refused (--max-conns %u reached)", peer,
+					s->max);
+			close(fd);
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		/* v1 has no heartbeat: let TCP notice a copier host that vanished. */
+		setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+		setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
+		id = s->free_ids[--s->n_free];
+		c = &s->c[id];
+		ev.data.u32 = id;
+		if (epoll_ctl(s->efd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+			s->free_ids[s->n_free++] = id;
+			close(fd);
+			continue;
+		}
+		c->fd = fd;
+		c->dirty = false;
+		c->want_out = false;
+		c->progress_us = s->now;
+		snprintf(c->peer, sizeof(c->peer), "%s", peer);
+		dtc_v1_route_rx_init(&c->rx);
+		icpt_out_reset(&c->out);
+		s->n++;
+		s->stats[ICPT_SRV_accepted]++;
+		if (log_ok(s))
+			ICPT_LOG(INFO, "copier %s: connected", peer);
+	}
+}
+
+unsigned int
+icpt_server_poll(struct icpt_server *s, uint64_t now)
+{
+	struct epoll_event ev[EVENTS];
+	int n, i;
+
+	s->now = now;
+	n = epoll_wait(s->efd, ev, EVENTS, 0);
+	for (i = 0; i < n; i++) {
+		uint32_t id = ev[i].data.u32;
+
+		if (id == LISTEN_ID) {
+			conn_accept(s);
+			continue;
+		}
+		if (id >= s->max || s->c[id].fd < 0)
+			continue;
+		if (ev[i].events & EPOLLOUT)
+			if (!conn_send(s, id))
+				continue;
+		if (ev[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+			conn_read(s, id);
+	}
+	return n > 0 ? (unsigned int)n : 0;
+}
+
+void
+icpt_server_deliver(struct icpt_server *s, const struct icpt_item *it, uint64_t now)
+{
+	int64_t conn = icpt_rt_lookup(s->rt, &it->key, now);
+
+	s->now = now;
+	if (conn >= 0) {
+		conn_out_add(s, (uint32_t)conn, it->rec);
+		return;
+	}
+	/* The route registration may still be on its way: a SYN-ACK can beat it. */
+	if (it->tcp_flags & (DTC_TCP_SYN | DTC_TCP_RST))
+		icpt_rt_hold(s->rt, &it->key, it->rec, now);
+	else
+		s->stats[ICPT_SRV_unrouted]++;
+}
+
+void
+icpt_server_flush(struct icpt_server *s, uint64_t now)
+{
+	s->now = now;
+	while (s->n_dirty > 0) {
+		uint32_t id = s->dirty[--s->n_dirty];
+		struct icpt_conn *c = &s->c[id];
+
+		c->dirty = false;
+		if (c->fd < 0)
+			continue;
+		icpt_out_flush(&c->out, now, 0);
+		conn_send(s, id);
+	}
+}
+
+void
+icpt_server_timers(struct icpt_server *s, uint64_t now)
+{
+	uint32_t id;
+
+	s->now = now;
+	icpt_rt_expire(s->rt, now);
+	if (now - s->last_stall_check_us < 100000)
+		return;
+	s->last_stall_check_us = now;
+	for (id = 0; id < s->max; id++) {
+		struct icpt_conn *c = &s->c[id];
+
+		if (c->fd >= 0 && icpt_out_pending(&c->out) > 0 &&
+				now - c->progress_us >= s->stall_us) {
+			s->stats[ICPT_SRV_stalled]++;
+			conn_close(s, id, "not reading its records");
+		}
+	}
+}
+
+const uint64_t *
+icpt_server_stats(struct icpt_server *s)
+{
+	uint64_t ov = s->closed_overflow;
+	uint32_t id;
+
+	for (id = 0; id < s->max; id++)
+		if (s->c[id].fd >= 0)
+			ov += s->c[id].out.overflow_records;
+	s->stats[ICPT_SRV_overflow] = ov;
+	return s->stats;
+}
+
+unsigned int
+icpt_server_conns(const struct icpt_server *s)
+{
+	return s->n;
+}
+
+unsigned int
+icpt_server_conn_info(const struct icpt_server *s, struct icpt_conn_info *ci, unsigned int max)
+{
+	unsigned int k = 0;
+	uint32_t id;
+
+	for (id = 0; id < s->max && k < max; id++) {
+		const struct icpt_conn *c = &s->c[id];
+
+		if (c->fd < 0)
+			continue;
+		snprintf(ci[k].peer, sizeof(ci[k].peer), "%s", c->peer);
+		ci[k].routes = icpt_rt_conn_count(s->rt, id);
+		ci[k].records = c->out.records;
+		ci[k].frames = c->out.frames;
+		ci[k].overflow = c->out.overflow_records;
+		ci[k].bytes = c->out.bytes_sent;
+		k++;
+	}
+	return k;
+}
