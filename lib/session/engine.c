@@ -573,12 +573,17 @@ resp_unmatched(struct dtc_sess_engine *e, const struct dtc_resp *r, struct dtc_s
 	CNT(e, resp_unmatched);
 	if (r->flags & DTC_TCP_RST)
 		return;
-	if (dead != NULL && (dead->fl & SF_FIN_SENT) && (dead->fl & SF_SRV_FIN) &&
-			(r->flags & DTC_TCP_FIN) && r->seq + r->payload_len + 1 == dead->rcv_nxt) {
-		/* Our last ACK of a clean close was lost: the test server repeats its FIN. */
-		if (tx_ctl(e, dead, DTC_TCP_ACK, dead->snd_nxt))
-			CNT(e, acks_sent);
-		return;
+	if (dead != NULL && (dead->fl & SF_FIN_SENT) && (dead->fl & SF_SRV_FIN)) {
+		/* After a clean close, as TIME-WAIT: a repeated FIN or data (our last ACK was
+		 * lost) is acknowledged again, a bare ACK is absorbed. */
+		if (SEQ_LT(r->seq, dead->rcv_nxt) && (r->payload_len != 0 ||
+				(r->flags & (DTC_TCP_FIN | DTC_TCP_SYN)))) {
+			if (tx_ctl(e, dead, DTC_TCP_ACK, dead->snd_nxt))
+				CNT(e, acks_sent);
+			return;
+		}
+		if (r->payload_len == 0 && !(r->flags & (DTC_TCP_FIN | DTC_TCP_SYN)))
+			return;
 	}
 	tx_rst_unmatched(e, r);
 }

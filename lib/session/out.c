@@ -21,8 +21,10 @@ sess_rto_us(const struct dtc_sess_engine *e, const struct dtc_sess *s)
 {
 	uint64_t rto;
 
+	/* Before any sample (the SYN): not RFC 6298's 1 s, which lets only two SYNs into the
+	 * 3 s handshake bound; test servers are near.  Three -R if given, else the floor. */
 	if (s->srtt == 0)
-		rto = e->conf.rtt_us != 0 ? 3ull * e->conf.rtt_us : 1000000; /* RFC 6298 2.1 */
+		rto = 3ull * e->conf.rtt_us;
 	else
 		rto = (uint64_t)s->srtt + RTE_MAX((uint64_t)TICK_US, 4ull * s->rttvar);
 	if (rto < e->rto_min_us)

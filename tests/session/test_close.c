@@ -298,10 +298,17 @@ t_syn_timeout(uint8_t fam)
 	h_clt(&h, &s.c, DTC_TCP_SYN, s.c.iss, 0, 0);
 	if (expect_frame(&s, &f, "SYN"))
 		CHECK_EQ(f.flags, DTC_TCP_SYN);
-	h_tick(&h, 1001000);
-	if (expect_frame(&s, &f, "SYN again at 1 s"))
+	/* Retransmitted at 200 ms, 600 ms, 1.4 s (initial RTO: the 200 ms floor, doubling). */
+	h_tick(&h, 201000);
+	if (expect_frame(&s, &f, "SYN again at 200 ms"))
 		CHECK_EQ(f.flags, DTC_TCP_SYN);
-	h_tick(&h, 1900000);
+	h_tick(&h, 400000);
+	if (expect_frame(&s, &f, "SYN again at 600 ms"))
+		CHECK_EQ(f.flags, DTC_TCP_SYN);
+	h_tick(&h, 800000);
+	if (expect_frame(&s, &f, "SYN again at 1.4 s"))
+		CHECK_EQ(f.flags, DTC_TCP_SYN);
+	h_tick(&h, 1500000);
 	expect_none(&s, "before 3 s");
 	h_tick(&h, 101000);
 	expect_pure(&s, DTC_TCP_RST, s.c.iss + 1, 0);
