@@ -370,7 +370,7 @@ lab_check_if() {
 	[ "$state" = UP ] || lab_bad "$ns/$ifn state $state"
 	[ "$got_addr" = "$addr" ] || lab_bad "$ns/$ifn IPv4 '$got_addr', expected '$addr'"
 	feat=${LAB_FEAT[$ns]:-}
-	feat=${feat#*==$ifn$'\n'}
+	feat=${feat#*"==$ifn"$'\n'}
 	feat=$'\n'${feat%%==*}
 	for f in tx-checksumming rx-checksumming generic-segmentation-offload \
 		tcp-segmentation-offload generic-receive-offload; do
@@ -391,7 +391,7 @@ lab_route_mode() {
 }
 
 lab_status_check() {
-	local ns ifn mac addr present dir v port n i a
+	local ns ifn mac addr present dir v n i a
 	LAB_FAILS=0
 	present=$(lab_present_nses)
 	if [ -z "$present" ]; then

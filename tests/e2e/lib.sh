@@ -169,6 +169,8 @@ _e2e_cleanup() {
 		name=${E2E_ORDER[$i]}
 		[ -n "${E2E_PID[$name]:-}" ] && e2e_stop "$name" 3 >/dev/null
 	done
+	# Anything else the test left running in the background (its own children, by PID).
+	pkill -TERM -P $$ 2>/dev/null
 	if [ "$E2E_LAB_OWNED" = 1 ]; then
 		DTC_LAB_LOCKED=1 "$E2E_SETUP" lab down >/dev/null 2>&1 \
 			|| echo "e2e: cleanup: lab down failed (the next 'lab up' removes the leftovers)"
@@ -279,6 +281,7 @@ e2e_spawn() {
 	fi
 	log=$E2E_DIR/$name.log
 	: >"$log"
+	local what="$*"
 	if [ -n "$ns" ] && [ "$ns" != - ]; then
 		set -- ip netns exec "$ns" env --default-signal=INT,QUIT,TERM "$@"
 	else
@@ -296,7 +299,7 @@ e2e_spawn() {
 	E2E_NS[$name]=${ns:--}
 	unset "E2E_RC[$name]"
 	[[ " ${E2E_ORDER[*]} " == *" $name "* ]] || E2E_ORDER+=("$name")
-	e2e_log "started $name (pid ${E2E_PID[$name]}) in ${ns:-root ns}: ${*:4}"
+	e2e_log "started $name (pid ${E2E_PID[$name]}) in ${ns:-the root ns}: $what"
 }
 
 # e2e_pid NAME / e2e_running NAME / e2e_logfile NAME
