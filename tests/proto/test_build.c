@@ -25,6 +25,7 @@
 
 #include "dtc_proto.h"
 #include "dtc_test.h"
+#include "dtc_test_eal.h"
 #include "pktgen.h"
 
 static pcap_dumper_t *dump;
@@ -347,8 +348,6 @@ build_rewritten(void)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "128", "--no-pci", "--file-prefix",
-		"dtc-proto-build", "--log-level=lib.*:error", NULL};
 	pcap_t *p;
 	unsigned int i;
 
@@ -356,7 +355,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s OUT.pcap OUT.spec\n", argv[0]);
 		return 2;
 	}
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
+	if (dtc_test_eal_init(argv[0], "build") < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("build", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	p = pcap_open_dead(DLT_EN10MB, 65535);
@@ -381,6 +380,6 @@ main(int argc, char **argv)
 	fclose(spec);
 	printf("%u frames written\n", nframes);
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_test_end("test_build");
 }

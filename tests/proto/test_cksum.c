@@ -20,6 +20,7 @@
 
 #include "dtc_proto.h"
 #include "dtc_test.h"
+#include "dtc_test_eal.h"
 #include "pktgen.h"
 
 #define ROUNDS 3000
@@ -335,11 +336,8 @@ test_tx(void)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "128", "--no-pci", "--file-prefix",
-		"dtc-proto-cksum", "--log-level=lib.*:error", NULL};
-
 	(void)argc;
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
+	if (dtc_test_eal_init(argv[0], "cksum") < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("cksum", 256, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)
@@ -350,6 +348,6 @@ main(int argc, char **argv)
 	test_rewrite();
 	test_tx();
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_test_end("test_cksum");
 }

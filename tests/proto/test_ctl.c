@@ -19,6 +19,7 @@
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
 #include "dtc_test.h"
+#include "dtc_test_eal.h"
 #include "pktgen.h"
 
 static const uint8_t ip4a[4] = {198, 18, 2, 100}, ip4b[4] = {198, 18, 1, 56};
@@ -504,11 +505,8 @@ test_resp_from_pkt(void)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "128", "--no-pci", "--file-prefix",
-		"dtc-proto-ctl", "--log-level=lib.*:error", NULL};
-
 	(void)argc;
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
+	if (dtc_test_eal_init(argv[0], "ctl") < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("ctl", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)
@@ -522,6 +520,6 @@ main(int argc, char **argv)
 	test_batch();
 	test_resp_from_pkt();
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_test_end("test_ctl");
 }

@@ -23,6 +23,7 @@
 
 #include "dtc_proto.h"
 #include "dtc_test.h"
+#include "dtc_test_eal.h"
 
 struct frame {
 	const uint8_t *data;
@@ -229,15 +230,13 @@ run(const char *dir)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "128", "--no-pci", "--file-prefix",
-		"dtc-proto-fixtures", "--log-level=lib.*:error", NULL};
 	unsigned int n;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
 		return 2;
 	}
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0)
+	if (dtc_test_eal_init(argv[0], "fixtures") < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("fix", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)
@@ -246,6 +245,6 @@ main(int argc, char **argv)
 	printf("%u fixture frames compared with scapy\n", n);
 	CHECKF(n >= 60, "only %u frames", n);
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_test_end("test_fixtures");
 }

@@ -19,6 +19,7 @@
 
 #include "dtc_proto.h"
 #include "dtc_test.h"
+#include "dtc_test_eal.h"
 #include "pktgen.h"
 
 static const uint8_t ip4a[4] = {198, 18, 0, 1}, ip4b[4] = {198, 18, 1, 56};
@@ -404,14 +405,9 @@ test_mbuf(void)
 int
 main(int argc, char **argv)
 {
-	char *eal[] = {argv[0], "--no-huge", "-m", "128", "--no-pci", "--file-prefix",
-		"dtc-proto-parse", "--log-level=lib.*:error", NULL};
-
 	(void)argc;
-	if (rte_eal_init(RTE_DIM(eal) - 1, eal) < 0) {
-		fprintf(stderr, "EAL init failed\n");
+	if (dtc_test_eal_init(argv[0], "parse") < 0)
 		return 1;
-	}
 	mp = rte_pktmbuf_pool_create("parse", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)
 		return 1;
@@ -425,6 +421,6 @@ main(int argc, char **argv)
 	test_opts();
 	test_mbuf();
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_test_end("test_parse");
 }
