@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * Counters of every role gathered on the main lcore: the periodic stats line, the final
+ * summary, and a snapshot for DPDK telemetry (/dtc/copy/...), which runs on its own thread and
+ * so only ever reads the snapshot, under a seqlock.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_log.h>
+#include <rte_seqlock.h>
+#include <rte_telemetry.h>
+
+#include "dtc_app.h"
+#include "copy_dp.h"
+
+RTE_LOG_REGISTER(dtc_copy_logtype, dtc.copy, INFO);
+
+#define NAME(n, s) #n,
+#define DESC(n, s) s,
+static const char *const drop_name[] = { DTC_COPY_DROP_LIST(NAME) };
+static const char *const drop_desc[] = { DTC_COPY_DROP_LIST(DESC) };
+#undef NAME
+#undef DESC
+
+const char *
+dtc_copy_drop_name(unsigned int i)
+{
+	return i < DTC_COPY_DROP_MAX ? drop_name[i] : "?";
+}
+
+const char *
+dtc_copy_drop_desc(unsigned int i)
+{
+	return i < DTC_COPY_DROP_MAX ? drop_desc[i] : "?";
+}
+
+void
+dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
+{
+	unsigned int i, j;
+
+	memset(t, 0, sizeof(*t));
+	t->at_us = dtc_now_us();
+	t->captured = a->rx.frames;
+	t->captured_bytes = a->rx.bytes;
+	if (a->rx.front != NULL)
+		dtc_front_stats(a->rx.front, &t->front);
+	for (i = 0; i < DTC_COPY_DROP_MAX; i++)
+		t->drop[i] = a->rx.drop[i] + a->ctl.drop[i];
+	memcpy(t->perr, a->rx.perr, sizeof(t->perr));
+	for (i = 0; i < a->n_workers; i++) {
+		const struct dtc_copy_worker *w = a->workers[i];
+		struct dtc_sess_stats s;
+
+		if (w == NULL)
+			continue;
+		if (w->eng != NULL) {
+			dtc_sess_stats(w->eng, &s);
+			dtc_sess_stats_add(&t->sess, &s);
+		}
+		t->tx_pkts += w->tx_pkts + w->ctl_tx_pkts;
+		t->tx_bytes += w->tx_bytes;
+		t->route_no_intercept += w->route_no_intercept;
+		t->route_ring_full += w->route_ring_full;
+		t->drop[DTC_COPY_DROP_ctl_tx_full] += w->ctl_tx_drops;
+	}
+	t->routes = a->ctl.routes;
+	t->routes_failed = a->ctl.routes_failed;
+	t->resp_records = a->ctl.resp_records;
+	t->arp_requests = a->ctl.arp.requests_sent;
+	t->arp_learned = a->ctl.arp.replies_learned;
+	for (j = 0; j < a->ctl.n_ports; j++) {
+		t->arp_replies += a->ctl.ports[j].resp.arp_replies;
+		t->icmp_replies += a->ctl.ports[j].resp.icmp_replies;
+	}
+	if (a->ctl.client != NULL) {
+		dtc_ctl_client_stats(a->ctl.client, &t->ctl);
+		t->have_ctl = true;
+	}
+	t->offline_packets = a->off.packets;
+	t->offline_passes = a->off.passes;
+	for (i = 0; i < RTE_MAX_LCORE; i++)
+		t->idle_sleeps += a->idle_sleeps[i];
+}
+
+static const char *
+perr_name(unsigned int i)
+{
+	return dtc_perr_name((int)i);
+}
+
+static const char *
+perr_desc(unsigned int i)
+{
+	return dtc_perr_str((int)i);
+}
+
+static const char *
+perr_name_from1(unsigned int i)
+{
+	return dtc_perr_name((int)i + 1);
+}
+
+static uint64_t
+sum(const uint64_t *v, unsigned int n)
+{
+	uint64_t s = 0;
+
+	while (n-- > 0)
+		s += v[n];
+	return s;
+}
+
+static uint64_t
+ended(const struct dtc_copy_totals *t)
+{
+	return sum(t->sess.end, DTC_SESS_END_MAX);
+}
+
+static uint64_t
+dropped(const struct dtc_copy_totals *t)
+{
+	return sum(t->drop, DTC_COPY_DROP_MAX) + sum(t->front.drop, DTC_SESS_DROP_MAX) +
+		sum(t->sess.drop, DTC_SESS_DROP_MAX);
+}
+
+/* Append "name N " for every non-zero counter. */
+static size_t
+list_nonzero(char *buf, size_t len, size_t at, const char *prefix, const uint64_t *v,
+	unsigned int n, const char *(*name)(unsigned int))
+{
+	unsigned int i;
+
+	for (i = 0; i < n && at < len; i++) {
+		int w;
+
+		if (v[i] == 0)
+			continue;
+		w = snprintf(buf + at, len - at, " %s%s=%" PRIu64, prefix, name(i), v[i]);
+		if (w > 0)
+			at += (size_t)w;
+	}
+	return at < len ? at : len;
+}
+
+static double
+rate(uint64_t now, uint64_t before, uint64_t dt_us)
+{
+	return dt_us == 0 ? 0.0 : (double)(now - before) * 1e6 / (double)dt_us;
+}
+
+void
+dtc_copy_stats_line(const struct dtc_copy_totals *t, const struct dtc_copy_totals *prev,
+	char *buf, size_t len)
+{
+	static const struct dtc_copy_totals zero;
+	const struct dtc_sess_stats *s = &t->sess;
+	uint64_t dt;
+	size_t at;
+	int w;
+
+	if (prev == NULL)
+		prev = &zero;
+	dt = t->at_us > prev->at_us && prev->at_us != 0 ? t->at_us - prev->at_us : 0;
+	w = snprintf(buf, len, "captured %" PRIu64 " (%.0f/s) copied %" PRIu64 " (%.0f/s) "
+		"sessions active %" PRIu64 " new %" PRIu64 " ended %" PRIu64 " retransmits %"
+		PRIu64 " responses %" PRIu64 " (%.0f/s) drops %" PRIu64,
+		t->captured, rate(t->captured, prev->captured, dt),
+		s->c[DTC_SESS_C_seg_sent], rate(s->c[DTC_SESS_C_seg_sent],
+			prev->sess.c[DTC_SESS_C_seg_sent], dt),
+		s->active, s->c[DTC_SESS_C_sess_created] - prev->sess.c[DTC_SESS_C_sess_created],
+		ended(t) - ended(prev),
+		s->c[DTC_SESS_C_seg_retrans] + s->c[DTC_SESS_C_seg_fast_retrans],
+		s->c[DTC_SESS_C_resp_in], rate(s->c[DTC_SESS_C_resp_in],
+			prev->sess.c[DTC_SESS_C_resp_in], dt),
+		dropped(t));
+	at = w > 0 ? RTE_MIN((size_t)w, len) : 0;
+	if (dropped(t) != 0 && at < len) {
+		w = snprintf(buf + at, len - at, " [");
+		at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
+		at = list_nonzero(buf, len, at, "", t->drop, DTC_COPY_DROP_MAX,
+			dtc_copy_drop_name);
+		at = list_nonzero(buf, len, at, "", t->front.drop, DTC_SESS_DROP_MAX,
+			dtc_sess_drop_name);
+		at = list_nonzero(buf, len, at, "", s->drop, DTC_SESS_DROP_MAX,
+			dtc_sess_drop_name);
+		if (at < len) {
+			w = snprintf(buf + at, len - at, " ]");
+			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
+		}
+	}
+	if (t->have_ctl && at < len)
+		snprintf(buf + at, len - at, " intercepts %u (conns %u)", t->ctl.intercepts_up,
+			t->ctl.conns_up);
+}
+
+static void
+summary_list(const char *title, const uint64_t *v, unsigned int n,
+	const char *(*name)(unsigned int), const char *(*desc)(unsigned int))
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] != 0)
+			COPY_LOG(INFO, "  %s %-16s %12" PRIu64 "  %s", title, name(i), v[i], desc(i));
+}
+
+void
+dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
+{
+	const struct dtc_sess_stats *s = &t->sess;
+	unsigned int i;
+
+	COPY_LOG(INFO, "summary after %.3f s:", (double)elapsed_us / 1e6);
+	COPY_LOG(INFO, "  captured %" PRIu64 " frames (%" PRIu64 " bytes), kept %" PRIu64
+		" (+%" PRIu64 " replicas)", t->captured, t->captured_bytes, t->front.kept,
+		t->front.replicas);
+	if (t->offline_passes != 0 || t->offline_packets != 0)
+		COPY_LOG(INFO, "  offline: %" PRIu64 " packets read, %" PRIu64 " passes done",
+			t->offline_packets, t->offline_passes);
+	COPY_LOG(INFO, "  transmitted %" PRIu64 " frames (%" PRIu64 " bytes)", t->tx_pkts,
+		t->tx_bytes);
+	for (i = 0; i < DTC_SESS_C_MAX; i++)
+		if (s->c[i] != 0)
+			COPY_LOG(INFO, "  %-20s %12" PRIu64 "  %s", dtc_sess_counter_name(i),
+				s->c[i], dtc_sess_counter_desc(i));
+	COPY_LOG(INFO, "  sessions active %" PRIu64 " lingering %" PRIu64 " queued segments %"
+		PRIu64, s->active, s->lingering, s->queued_segs);
+	summary_list("ended", s->end, DTC_SESS_END_MAX, dtc_sess_end_name, dtc_sess_end_desc);
+	summary_list("drop", t->drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name, dtc_copy_drop_desc);
+	summary_list("drop", t->front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name,
+		dtc_sess_drop_desc);
+	summary_list("drop", s->drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name, dtc_sess_drop_desc);
+	summary_list("not sent", s->txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name, dtc_sess_txf_desc);
+	summary_list("parse", t->perr, DTC_PERR_MAX, perr_name, perr_desc);
+	if (t->have_ctl)
+		COPY_LOG(INFO, "  intercepts: up %u conns %u connects %" PRIu64 " disconnects %"
+			PRIu64 " routes sent %" PRIu64 " dropped %" PRIu64 " records %" PRIu64
+			" bad %" PRIu64, t->ctl.intercepts_up, t->ctl.conns_up, t->ctl.connects,
+			t->ctl.disconnects, t->ctl.routes_sent, t->ctl.routes_dropped,
+			t->ctl.records, t->ctl.bad_records);
+	COPY_LOG(INFO, "  arp: requests %" PRIu64 " learned %" PRIu64 " answered %" PRIu64
+		" icmp answered %" PRIu64, t->arp_requests, t->arp_learned, t->arp_replies,
+		t->icmp_replies);
+}
+
+/* ------------------------------------------------------------------ */
+/* Telemetry: a snapshot under a seqlock, written a few times a second by the main lcore. */
+
+static struct {
+	rte_seqlock_t lock;
+	struct dtc_copy_totals t;
+	bool valid;
+} snap = { .lock = RTE_SEQLOCK_INITIALIZER };
+
+void
+dtc_copy_telemetry_publish(const struct dtc_copy_totals *t)
+{
+	rte_seqlock_write_lock(&snap.lock);
+	snap.t = *t;
+	snap.valid = true;
+	rte_seqlock_write_unlock(&snap.lock);
+}
+
+static bool
+snapshot(struct dtc_copy_totals *t)
+{
+	uint32_t sn;
+	bool valid;
+
+	do {
+		sn = rte_seqlock_read_begin(&snap.lock);
+		*t = snap.t;
+		valid = snap.valid;
+	} while (rte_seqlock_read_retry(&snap.lock, sn));
+	return valid;
+}
+
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+	const struct dtc_sess_stats *s = &t.sess;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "captured", t.captured);
+	rte_tel_data_add_dict_u64(d, "captured_bytes", t.captured_bytes);
+	rte_tel_data_add_dict_u64(d, "kept", t.front.kept);
+	rte_tel_data_add_dict_u64(d, "replicas", t.front.replicas);
+	rte_tel_data_add_dict_u64(d, "copied", s->c[DTC_SESS_C_seg_sent]);
+	rte_tel_data_add_dict_u64(d, "tx_pkts", t.tx_pkts);
+	rte_tel_data_add_dict_u64(d, "tx_bytes", t.tx_bytes);
+	rte_tel_data_add_dict_u64(d, "sessions_active", s->active);
+	rte_tel_data_add_dict_u64(d, "sessions_created", s->c[DTC_SESS_C_sess_created]);
+	rte_tel_data_add_dict_u64(d, "sessions_ended", ended(&t));
+	rte_tel_data_add_dict_u64(d, "retransmits",
+		s->c[DTC_SESS_C_seg_retrans] + s->c[DTC_SESS_C_seg_fast_retrans]);
+	rte_tel_data_add_dict_u64(d, "responses", s->c[DTC_SESS_C_resp_in]);
+	rte_tel_data_add_dict_u64(d, "resp_records", t.resp_records);
+	rte_tel_data_add_dict_u64(d, "routes", t.routes);
+	rte_tel_data_add_dict_u64(d, "drops", dropped(&t));
+	rte_tel_data_add_dict_u64(d, "offline_packets", t.offline_packets);
+	rte_tel_data_add_dict_u64(d, "offline_passes", t.offline_passes);
+	rte_tel_data_add_dict_u64(d, "idle_sleeps", t.idle_sleeps);
+	if (t.have_ctl) {
+		rte_tel_data_add_dict_u64(d, "intercepts_up", t.ctl.intercepts_up);
+		rte_tel_data_add_dict_u64(d, "intercept_conns_up", t.ctl.conns_up);
+	}
+	return 0;
+}
+
+static void
+dict_list(struct rte_tel_data *d, const char *prefix, const uint64_t *v, unsigned int n,
+	const char *(*name)(unsigned int))
+{
+	char key[RTE_TEL_MAX_STRING_LEN];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix, name(i));
+		rte_tel_data_add_dict_u64(d, key, v[i]);
+	}
+}
+
+static int
+tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	dict_list(d, "copier.", t.drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name);
+	dict_list(d, "front.", t.front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name);
+	dict_list(d, "engine.", t.sess.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name);
+	dict_list(d, "not_sent.", t.sess.txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name);
+	dict_list(d, "parse.", t.perr + 1, DTC_PERR_MAX - 1, perr_name_from1);
+	return 0;
+}
+
+static int
+tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "active", t.sess.active);
+	rte_tel_data_add_dict_u64(d, "lingering", t.sess.lingering);
+	rte_tel_data_add_dict_u64(d, "queued_segs", t.sess.queued_segs);
+	dict_list(d, "", t.sess.c, DTC_SESS_C_MAX, dtc_sess_counter_name);
+	dict_list(d, "ended.", t.sess.end, DTC_SESS_END_MAX, dtc_sess_end_name);
+	return 0;
+}
+
+static int
+tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "configured", t.have_ctl);
+	if (!t.have_ctl)
+		return 0;
+	rte_tel_data_add_dict_u64(d, "up", t.ctl.intercepts_up);
+	rte_tel_data_add_dict_u64(d, "conns_up", t.ctl.conns_up);
+	rte_tel_data_add_dict_u64(d, "connects", t.ctl.connects);
+	rte_tel_data_add_dict_u64(d, "disconnects", t.ctl.disconnects);
+	rte_tel_data_add_dict_u64(d, "connect_failures", t.ctl.connect_failures);
+	rte_tel_data_add_dict_u64(d, "routes_sent", t.ctl.routes_sent);
+	rte_tel_data_add_dict_u64(d, "routes_dropped", t.ctl.routes_dropped);
+	rte_tel_data_add_dict_u64(d, "records", t.ctl.records);
+	rte_tel_data_add_dict_u64(d, "bad_records", t.ctl.bad_records);
+	rte_tel_data_add_dict_u64(d, "bad_frames", t.ctl.bad_frames);
+	rte_tel_data_add_dict_u64(d, "bytes_in", t.ctl.bytes_in);
+	rte_tel_data_add_dict_u64(d, "bytes_out", t.ctl.bytes_out);
+	return 0;
+}
+
+int
+dtc_copy_telemetry_init(void)
+{
+	int rc = 0;
+
+	rc |= rte_telemetry_register_cmd("/dtc/copy/stats", tel_stats,
+		"Copier totals: captured, copied, sessions, responses, drops. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/drops", tel_drops,
+		"Every drop counter of the copier, front and engines, by reason. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/sessions", tel_sessions,
+		"Session engine counters and end reasons, all workers. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/intercepts", tel_intercepts,
+		"Control channel client: connections, routes, records. No parameters");
+	return rc == 0 ? 0 : -EINVAL;
+}
