@@ -238,7 +238,7 @@ num(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uin
 static int
 num32(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uint32_t *out)
 {
-	uint64_t x;
+	uint64_t x = 0;
 	int rc = num(c, code, v, min, max, &x);
 
 	if (rc == 0)
@@ -452,7 +452,7 @@ static int
 set_option(struct args_ctx *c, int code, const char *v)
 {
 	struct dtc_copy_opts *o = c->o;
-	uint64_t x;
+	uint64_t x = 0;
 	int rc;
 
 	switch (code) {
