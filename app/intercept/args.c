@@ -283,22 +283,26 @@ parse_cidr(const char *s, struct icpt_cidr *out)
 static int
 parse_allow(struct args_ctx *c, const char *v)
 {
-	char buf[2048], *tok, *save = NULL;
+	const char *p = v;
 
-	if (strlen(v) >= sizeof(buf))
-		return fail(c, OPT_ALLOW, v, "list too long");
-	strcpy(buf, v);
 	c->o->n_allow = 0;
-	for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		char tok[64];
+
+		if (n == 0 || n >= sizeof(tok))
+			return fail(c, OPT_ALLOW, v, "an empty or overlong network in the list");
 		if (c->o->n_allow >= ICPT_MAX_ALLOW)
 			return fail(c, OPT_ALLOW, v, "more than %d networks", ICPT_MAX_ALLOW);
+		memcpy(tok, p, n);
+		tok[n] = '\0';
 		if (parse_cidr(tok, &c->o->allow[c->o->n_allow]) != 0)
-			return fail(c, OPT_ALLOW, v, "'%.64s' is not ADDR or ADDR/BITS", tok);
+			return fail(c, OPT_ALLOW, v, "'%s' is not ADDR or ADDR/BITS", tok);
 		c->o->n_allow++;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
 	}
-	if (c->o->n_allow == 0)
-		return fail(c, OPT_ALLOW, v, "empty list");
-	return 0;
 }
 
 static int

@@ -198,3 +198,39 @@ class Copier:
         self.running = False
         self.t.join(timeout=2)
         self.s.close()
+
+
+class PcapFifo:
+    """A pcap stream written into a FIFO that net_pcap reads as its rx_pcap: frames arrive
+    when the test writes them, at the pace it chooses.  Opening blocks until the EAL opened
+    the other end (at device probe), so call it after starting the app."""
+
+    def __init__(self, path):
+        self.f = open(path, "wb", buffering=0)
+        # pcap global header: magic, v2.4, zone, sigfigs, snaplen, LINKTYPE_ETHERNET
+        self.f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        self.n = 0
+
+    def write(self, frames):
+        out = b""
+        for fr in frames:
+            self.n += 1
+            out += struct.pack("<IIII", 1700000000 + self.n // 1000000, self.n % 1000000,
+                               len(fr), len(fr)) + fr
+        self.f.write(out)
+
+    def close(self):
+        self.f.close()
+
+
+def tcp_frame(sip, dip, sport, dport, seq, ack, flags=0x10, payload=b"",
+              src_mac=b"\x02\0\0\0\x01\x56", dst_mac=b"\x02\0\0\0\x01\x63"):
+    """An Ethernet/IPv4/TCP frame built with struct (fast enough for thousands; scapy reads
+    them back in the tests that need an independent parse)."""
+    tcp = struct.pack(">HHIIBBHHH", sport, dport, seq & 0xffffffff, ack & 0xffffffff,
+                      5 << 4, flags, 65535, 0, 0)
+    tot = 20 + len(tcp) + len(payload)
+    ip = bytearray(struct.pack(">BBHHHBBH4s4s", 0x45, 0, tot, seq & 0xffff, 0x4000, 64, 6, 0,
+                               inet(sip), inet(dip)))
+    ip[10:12] = struct.pack(">H", ip_checksum(bytes(ip)))
+    return dst_mac + src_mac + b"\x08\x00" + bytes(ip) + tcp + payload
