@@ -452,6 +452,15 @@ drop:
 /* ------------------------------------------------------------------ */
 /* Client dispatch. */
 
+/* All three lines of a session: every packet touches the lookup, transmit and timer state. */
+static inline void
+sess_prefetch(const struct dtc_sess *s)
+{
+	rte_prefetch0(s);
+	rte_prefetch0((const char *)s + RTE_CACHE_LINE_SIZE);
+	rte_prefetch0((const char *)s + 2 * RTE_CACHE_LINE_SIZE);
+}
+
 static bool
 seg_sane(const struct dtc_sess_engine *e, const struct rte_mbuf *m, const struct dtc_seg *seg)
 {
@@ -552,10 +561,8 @@ dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n
 		for (i = 0; i < k; i++) {
 			uint32_t idx = e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask];
 
-			if (idx != SESS_NIL) {
-				rte_prefetch0(&e->s[idx]);
-				rte_prefetch0((char *)&e->s[idx] + RTE_CACHE_LINE_SIZE);
-			}
+			if (idx != SESS_NIL)
+				sess_prefetch(&e->s[idx]);
 		}
 		for (i = 0; i < k; i++)
 			client_one(e, b[i]);
@@ -607,10 +614,8 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 		for (i = 0; i < k; i++) {
 			uint32_t idx = e->bucket[hash[i] & e->bmask];
 
-			if (idx != SESS_NIL) {
-				rte_prefetch0(&e->s[idx]);
-				rte_prefetch0((char *)&e->s[idx] + RTE_CACHE_LINE_SIZE);
-			}
+			if (idx != SESS_NIL)
+				sess_prefetch(&e->s[idx]);
 		}
 		for (i = 0; i < k; i++) {
 			uint32_t idx = table_lookup(e, &b[i].key, hash[i]);
