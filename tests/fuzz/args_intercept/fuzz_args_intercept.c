@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * Fuzz dpdk-intercept's option parser (app/intercept/args.c) through its non-exiting entry
+ * point icpt_args_parse_r(), which main() turns into exit status 2.  The input is an argument
+ * vector: words separated by NUL bytes.  Whatever the words, the parser returns one of its
+ * four results, describes every error, leaves only options in range when it accepts, and gives
+ * the same answer when called again (getopt reset, argv permuted by the first call).
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intercept.h"
+
+#define MAX_WORDS 48
+#define ARGS_MAX_INPUT 4096
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct icpt_opts o1, o2;
+
+static void
+check_accepted(const struct icpt_opts *o)
+{
+	unsigned int i;
+
+	if (o->filter == NULL || strlen(o->filter) > DTC_FILTER_EXPR_MAX)
+		abort();
+	if (o->port == 0 || o->max_conns < 1 || o->max_conns > 4096)
+		abort();
+	if (o->batch_max < 1 || o->batch_max > DTC_V1_BATCH_MAX)
+		abort();
+	if (o->routes < 1024 || o->hold < 16 || o->conn_stall_s < 1)
+		abort();
+	if (o->route_timeout_s > 86400 || o->idle_sleep_us > 100000)
+		abort();
+	if (o->have_ip && o->ip == 0)
+		abort();
+	if (o->bind_family != 0 && o->bind_family != 4 && o->bind_family != 6)
+		abort();
+	if (o->n_allow > ICPT_MAX_ALLOW)
+		abort();
+	for (i = 0; i < o->n_allow; i++)
+		if ((o->allow[i].family != 4 && o->allow[i].family != 6) ||
+				o->allow[i].prefix > (o->allow[i].family == 4 ? 32 : 128))
+			abort();
+	/* The allow list is usable: its own networks are allowed. */
+	for (i = 0; i < o->n_allow; i++)
+		if (!icpt_allowed(o, o->allow[i].family, &o->allow[i].addr))
+			abort();
+}
+
+static int
+run(int argc, char **argv, struct icpt_opts *o, struct icpt_args_err *e)
+{
+	int rc = icpt_args_parse_r(argc, argv, o, e);
+
+	if (rc != ICPT_ARGS_OK && rc != ICPT_ARGS_HELP && rc != ICPT_ARGS_VERSION &&
+			rc != ICPT_ARGS_ERROR)
+		abort();
+	if (rc == ICPT_ARGS_ERROR && e->reason[0] == '\0')
+		abort();
+	if (rc == ICPT_ARGS_OK)
+		check_accepted(o);
+	return rc;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf, *argv[MAX_WORDS + 2];
+	struct icpt_args_err e1, e2;
+	size_t i, start = 0;
+	int argc = 1, rc1, rc2;
+
+	if (size > ARGS_MAX_INPUT)
+		return 0;
+	buf = malloc(size + 1);
+	if (buf == NULL)
+		return 0;
+	memcpy(buf, data, size);
+	buf[size] = '\0';
+	argv[0] = (char *)(uintptr_t)"dpdk-intercept";
+	for (i = 0; i <= size && argc <= MAX_WORDS; i++) {
+		if (i == size || buf[i] == '\0') {
+			if (i > start || i < size)
+				argv[argc++] = buf + start;
+			start = i + 1;
+		}
+	}
+	argv[argc] = NULL;
+	rc1 = run(argc, argv, &o1, &e1);
+	rc2 = run(argc, argv, &o2, &e2);
+	if (rc1 != rc2 || (rc1 == ICPT_ARGS_ERROR && strcmp(e1.reason, e2.reason) != 0))
+		abort();
+	free(buf);
+	return 0;
+}
