@@ -122,9 +122,17 @@ struct dtc_seg {
 	uint8_t xfer;                /* index of the -x map */
 	uint8_t sack_ok;             /* captured SYN had SACK-permitted */
 	uint8_t l3_len;              /* engine-private: IP header length of the built frame */
-	uint8_t pad[2];
+	uint8_t sflags;              /* DTC_SEG_F_* */
+	uint8_t pad;
 	struct rte_mbuf *qnext;      /* the engine's queue link */
 };
+
+/*
+ * The TCP checksum in the segment's header is valid for its rewritten key (the RX NIC had
+ * verified the capture, RTE_MBUF_F_RX_L4_CKSUM_GOOD, and the front adjusted it for the new
+ * endpoints): the engine then updates it per changed field instead of summing the payload.
+ */
+#define DTC_SEG_F_CSUM_OK 0x01
 
 #define DTC_MBUF_PRIV_SIZE RTE_ALIGN_CEIL(sizeof(struct dtc_seg), RTE_MBUF_PRIV_ALIGN)
 

@@ -113,6 +113,7 @@ dtc_sess_create(const struct dtc_sess_conf *c)
 	e->recycle_ticks = us_to_ticks_up((uint64_t)c->recycle_idle_ms * 1000);
 	e->delack_ticks = us_to_ticks_up(c->delack_max_us);
 	e->rto_min_us = c->rto_min_ms * 1000;
+	e->stone_ticks = us_to_ticks_up(e->rto_min_us);
 	e->rto_max_us = c->rto_max_ms * 1000;
 	e->max_payload4 = (uint16_t)(c->mtu - 20);
 	e->max_payload6 = (uint16_t)(c->mtu - 40);
@@ -180,7 +181,16 @@ sess_rearm(struct dtc_sess_engine *e, struct dtc_sess *s)
 			when = earliest(when, s->t_rto);
 		break;
 	case SS_ESTAB:
-		when = s->t_resp + (sess_pending(s) ? e->t_ticks : e->k_ticks);
+		if (sess_pending(s)) {
+			when = s->t_resp + e->t_ticks;
+		} else if (!TICK_GEQ(e->now, s->t_resp + e->stone_ticks)) {
+			/* Active: park at a near stone (the RTO floor), so that the RTO of the
+			 * next request lies after it and needs no re-arm; once idle for a
+			 * stone, the -k deadline. */
+			when = earliest(e->now + e->stone_ticks, s->t_resp + e->k_ticks);
+		} else {
+			when = s->t_resp + e->k_ticks;
+		}
 		if (s->fl & SF_OOO)
 			when = earliest(when, s->t_gap + e->gap_ticks);
 		if (s->fl2 & SF2_RTO)
@@ -585,7 +595,7 @@ resp_unmatched(struct dtc_sess_engine *e, const struct dtc_resp *r, struct dtc_s
 		 * lost) is acknowledged again, a bare ACK is absorbed. */
 		if (SEQ_LT(r->seq, dead->rcv_nxt) && (r->payload_len != 0 ||
 				(r->flags & (DTC_TCP_FIN | DTC_TCP_SYN)))) {
-			if (tx_ctl(e, dead, DTC_TCP_ACK, dead->snd_nxt))
+			if (tx_ack(e, dead))
 				CNT(e, acks_sent);
 			return;
 		}
@@ -616,6 +626,15 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 
 			if (idx != SESS_NIL)
 				sess_prefetch(&e->s[idx]);
+		}
+		/* The acknowledged segment is freed: its mbuf went cold since it was sent. */
+		for (i = 0; i < k; i++) {
+			uint32_t idx = e->bucket[hash[i] & e->bmask];
+
+			if (idx != SESS_NIL && e->s[idx].qhead != NULL) {
+				rte_prefetch0(e->s[idx].qhead);
+				rte_prefetch0(dtc_seg_of(e->s[idx].qhead));
+			}
 		}
 		for (i = 0; i < k; i++) {
 			uint32_t idx = table_lookup(e, &b[i].key, hash[i]);

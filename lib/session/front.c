@@ -19,6 +19,7 @@
 #include <rte_errno.h>
 #include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_tcp.h>
 
 #include "sess_tcp.h"
 
@@ -167,6 +168,27 @@ sampled(struct dtc_front *f, const struct dtc_pkt_info *pi, uint64_t now_us)
 	return (((uint64_t)h * 100) >> 32) < pct;
 }
 
+/* The capture's checksum (verified by the RX NIC) made valid for the rewritten endpoints:
+ * pseudo-header addresses and both ports, incrementally (RFC 1624). */
+static void
+csum_rewrite(struct rte_mbuf *m, struct dtc_seg *seg, const struct dtc_pkt_info *pi)
+{
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	uint16_t c = th->cksum;
+	unsigned int i, nw = pi->family == 4 ? 1 : 4;
+
+	for (i = 0; i < nw; i++) {
+		c = dtc_csum_adjust32(c, pi->src.a32[i], seg->key.client.a32[i]);
+		c = dtc_csum_adjust32(c, pi->dst.a32[i], seg->key.server.a32[i]);
+	}
+	c = dtc_csum_adjust16(c, th->src_port, seg->key.client_port);
+	c = dtc_csum_adjust16(c, th->dst_port, seg->key.server_port);
+	th->src_port = seg->key.client_port;
+	th->dst_port = seg->key.server_port;
+	th->cksum = c;
+	seg->sflags |= DTC_SEG_F_CSUM_OK;
+}
+
 static void
 seg_fill(const struct dtc_front *f, struct dtc_seg *seg, const struct dtc_pkt_info *pi,
 	int x, unsigned int replica)
@@ -216,6 +238,7 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 {
 	uint32_t l4_len;
 	unsigned int r, n = 0;
+	bool csum_good;
 	int x;
 
 	if (pi->l4 != DTC_L4_TCP || (pi->family != 4 && pi->family != 6)) {
@@ -240,6 +263,8 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 		f->st.drop[DTC_SESS_DROP_sampled_out]++;
 		goto drop;
 	}
+	csum_good = (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+		m->nb_segs == 1;
 	/* Data starts at the TCP header; Ethernet padding goes. */
 	rte_pktmbuf_adj(m, pi->l4_off);
 	if (m->pkt_len > l4_len)
@@ -252,12 +277,16 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 			continue;
 		}
 		seg_fill(f, dtc_seg_of(c), pi, x, r);
+		if (csum_good)
+			csum_rewrite(c, dtc_seg_of(c), pi);
 		out[n] = c;
 		worker[n] = dtc_sess_owner(dtc_seg_of(c)->owner_hash, f->c.n_workers);
 		n++;
 		f->st.replicas++;
 	}
 	seg_fill(f, dtc_seg_of(m), pi, x, 0);
+	if (csum_good)
+		csum_rewrite(m, dtc_seg_of(m), pi);
 	/* Replica 0 last in the list is fine: each replica is its own session. */
 	out[n] = m;
 	worker[n] = dtc_sess_owner(dtc_seg_of(m)->owner_hash, f->c.n_workers);

@@ -24,6 +24,7 @@ seg_trim_front(struct rte_mbuf *m, struct dtc_seg *seg, uint32_t n)
 
 	memmove(p + n, p, seg->tcp_hlen);
 	rte_pktmbuf_adj(m, (uint16_t)n);
+	seg->sflags &= (uint8_t)~DTC_SEG_F_CSUM_OK; /* payload changed: sum it again */
 	seg->seq += n;
 	seg->payload_len = (uint16_t)(seg->payload_len - n);
 }
@@ -32,6 +33,7 @@ static void
 seg_trim_back(struct rte_mbuf *m, struct dtc_seg *seg, uint32_t n)
 {
 	rte_pktmbuf_trim(m, (uint16_t)n);
+	seg->sflags &= (uint8_t)~DTC_SEG_F_CSUM_OK;
 	seg->payload_len = (uint16_t)(seg->payload_len - n);
 }
 
@@ -92,6 +94,7 @@ seg_split(struct dtc_sess_engine *e, struct rte_mbuf *m, uint32_t maxpl,
 		*ps = *seg;
 		ps->seq = seg->seq + off;
 		ps->payload_len = (uint16_t)pl;
+		ps->sflags &= (uint8_t)~DTC_SEG_F_CSUM_OK;
 		ps->qnext = NULL;
 		pieces[n++] = p;
 	}
@@ -467,7 +470,7 @@ resp_synack(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp
 	s->state = SS_ESTAB;
 	CNT(e, sess_established);
 	sess_free_acked(e, s);
-	tx_ctl(e, s, DTC_TCP_ACK, s->snd_una);
+	tx_ack(e, s); /* the third ACK: seq = iss + 1 = snd_nxt */
 	s->fl2 &= (uint16_t)~SF2_RTO;
 	sess_output(e, s);
 }

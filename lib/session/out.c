@@ -230,14 +230,14 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 
 		if ((s->fl2 & SF2_ACK_NOW) || s->rcv_nxt - s->rcv_acked >= 2u * s->srv_mss ||
 				TICK_GEQ(e->now, s->t_data + delay)) {
-			if (tx_ctl(e, s, DTC_TCP_ACK, s->snd_nxt))
+			if (tx_ack(e, s))
 				CNT(e, acks_sent);
 		} else {
 			sess_arm_at(e, s, s->t_data + delay);
 		}
 	} else if (s->fl2 & SF2_ACK_NOW) {
 		/* A duplicate ACK (the test server repeated data or skipped some). */
-		if (tx_ctl(e, s, DTC_TCP_ACK, s->snd_nxt))
+		if (tx_ack(e, s))
 			CNT(e, acks_sent);
 	}
 }

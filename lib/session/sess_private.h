@@ -216,6 +216,7 @@ struct dtc_sess_engine {
 	/* derived configuration, in ticks / bytes */
 	uint32_t syn_ticks, t_ticks, k_ticks, gap_ticks, linger_ticks, recycle_ticks;
 	uint32_t delack_ticks;
+	uint32_t stone_ticks;        /* where an active idle session parks its timer */
 	uint32_t rto_min_us, rto_max_us;
 	uint32_t resp_min16;         /* resp_end_min_us / 16 */
 	uint32_t default_silence16;  /* -R, or 0 */

@@ -13,6 +13,7 @@
 void tx_stage(struct dtc_sess_engine *e, struct rte_mbuf *m);
 int tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_mbuf *m);
 bool tx_seg(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m);
+bool tx_ack(struct dtc_sess_engine *e, struct dtc_sess *s);
 bool tx_ctl(struct dtc_sess_engine *e, struct dtc_sess *s, uint8_t flags, uint32_t seq);
 void tx_rst_unmatched(struct dtc_sess_engine *e, const struct dtc_resp *r);
 struct rte_mbuf *tx_syn_build(struct dtc_sess_engine *e, struct dtc_sess *s, bool ts,

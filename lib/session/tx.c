@@ -37,12 +37,19 @@ static inline bool
 next_hop(const struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_ether_addr *mac)
 {
 	uint64_t v = __atomic_load_n(&e->conf.xfer[s->xfer].dst_mac, __ATOMIC_RELAXED);
-	unsigned int i;
 
 	if (!(v & DTC_MAC_VALID))
 		return false;
-	for (i = 0; i < RTE_ETHER_ADDR_LEN; i++)
-		mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	memcpy(mac->addr_bytes, &v, RTE_ETHER_ADDR_LEN); /* byte 0 in bits 0..7: memory order */
+#else
+	{
+		unsigned int i;
+
+		for (i = 0; i < RTE_ETHER_ADDR_LEN; i++)
+			mac->addr_bytes[i] = (uint8_t)(v >> (8 * i));
+	}
+#endif
 	return true;
 }
 
@@ -106,22 +113,48 @@ tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_m
 		sizeof(struct rte_ipv6_hdr);
 	unsigned int l4 = seg->tcp_hlen + seg->payload_len;
 	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	bool inc = (seg->sflags & DTC_SEG_F_CSUM_OK) != 0;
+	uint16_t c = th->cksum, w0, w1;
+	rte_be32_t seq = rte_cpu_to_be_32(seg->seq); /* trimmed or split: seq moved */
 	uint8_t *eth, *ip;
-	uint16_t c;
 
+	/* Every change below is folded into the checksum when it was valid on arrival (for the
+	 * front's endpoints: a collision moves the session elsewhere); otherwise it is summed
+	 * in full at the end. */
+	if (inc && !key_eq(&seg->key, k)) {
+		unsigned int i;
+
+		for (i = 0; i < (k->family == 4 ? 1u : 4u); i++) {
+			c = dtc_csum_adjust32(c, seg->key.client.a32[i], k->client.a32[i]);
+			c = dtc_csum_adjust32(c, seg->key.server.a32[i], k->server.a32[i]);
+		}
+	}
+	c = dtc_csum_adjust16(c, th->src_port, k->client_port);
+	c = dtc_csum_adjust16(c, th->dst_port, k->server_port);
 	th->src_port = k->client_port;
 	th->dst_port = k->server_port;
-	th->sent_seq = rte_cpu_to_be_32(seg->seq); /* trimmed or split: seq moved */
+	c = dtc_csum_adjust32(c, th->sent_seq, seq);
+	th->sent_seq = seq;
+	memcpy(&w0, &th->data_off, 2);
 	th->tcp_flags &= (uint8_t)~(DTC_TCP_FIN | DTC_TCP_ECE | DTC_TCP_CWR);
 	if (th->tcp_flags & DTC_TCP_SYN) {
 		th->tcp_flags &= (uint8_t)~DTC_TCP_ACK;
+		c = dtc_csum_adjust32(c, th->recv_ack, 0);
+		c = dtc_csum_adjust16(c, th->rx_win, RTE_BE16(UINT16_MAX));
 		th->recv_ack = 0;
 		th->rx_win = RTE_BE16(UINT16_MAX);
 	} else {
 		th->tcp_flags |= DTC_TCP_ACK;
 	}
-	if (seg->tcp_hlen > 20 + 12)
+	memcpy(&w1, &th->data_off, 2);
+	c = dtc_csum_adjust16(c, w0, w1);
+	if (seg->tcp_hlen > 20 + 12) {
+		uint16_t before = rte_raw_cksum((uint8_t *)th + 20, seg->tcp_hlen - 20u);
+
 		blank_sack((uint8_t *)th, seg->tcp_hlen);
+		c = dtc_csum_adjust16(c, before,
+			rte_raw_cksum((uint8_t *)th + 20, seg->tcp_hlen - 20u));
+	}
 	eth = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)(ETH_HLEN + l3));
 	if (eth == NULL)
 		return -ENOSPC;
@@ -156,8 +189,9 @@ tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_m
 		memcpy(h->src_addr, k->client.a8, 16);
 		memcpy(h->dst_addr, k->server.a8, 16);
 	}
-	c = dtc_tcp_cksum(ip, k->family);
-	memcpy((uint8_t *)th + 16, &c, 2);
+	if (!inc)
+		c = dtc_tcp_cksum(ip, k->family);
+	th->cksum = c;
 	seg->l3_len = (uint8_t)l3;
 	m->l2_len = ETH_HLEN;
 	m->l3_len = l3;
@@ -286,6 +320,128 @@ tx_ctl(struct dtc_sess_engine *e, struct dtc_sess *s, uint8_t flags, uint32_t se
 		s->rcv_acked = s->rcv_nxt;
 		s->fl2 &= (uint16_t)~SF2_ACK_NOW;
 	}
+	CNT(e, seg_synth);
+	tx_stage(e, m);
+	return true;
+}
+
+static inline uint64_t
+sum_words(const void *p, unsigned int n32, uint64_t sum)
+{
+	const uint8_t *b = p;
+	unsigned int i;
+
+	for (i = 0; i < n32; i++) {
+		uint32_t w;
+
+		memcpy(&w, b + 4 * i, 4);
+		sum += w;
+	}
+	return sum;
+}
+
+static inline uint16_t
+fold64(uint64_t s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/*
+ * A pure ACK, the most frequent segment the engine makes (one per response): the headers
+ * are composed on the stack and their checksums summed from there, then copied into the
+ * new mbuf once, so the cold buffer is only written, never read back (dtc_build_tcp_mbuf,
+ * general, stays for the rare SYN/FIN/RST/probe).
+ */
+bool
+tx_ack(struct dtc_sess_engine *e, struct dtc_sess *s)
+{
+	const struct dtc_flow_key *k = &s->key;
+	struct {
+		struct rte_tcp_hdr h;
+		uint8_t opt[12];
+	} __rte_packed t;
+	struct rte_ether_addr mac;
+	struct rte_mbuf *m;
+	unsigned int l3 = k->family == 4 ? 20 : 40, hl = (s->fl & SF_TS) ? 32 : 20;
+	uint8_t *p;
+	uint64_t sum;
+
+	if (!next_hop(e, s, &mac)) {
+		TXF(e, no_mac);
+		return false;
+	}
+	m = rte_pktmbuf_alloc(e->conf.mp);
+	if (m == NULL) {
+		TXF(e, no_mbuf);
+		return false;
+	}
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(ETH_HLEN + l3 + hl));
+	t.h.src_port = k->client_port;
+	t.h.dst_port = k->server_port;
+	t.h.sent_seq = rte_cpu_to_be_32(s->snd_nxt);
+	t.h.recv_ack = rte_cpu_to_be_32(s->rcv_nxt);
+	t.h.data_off = (uint8_t)((hl / 4) << 4);
+	t.h.tcp_flags = DTC_TCP_ACK;
+	t.h.rx_win = rte_cpu_to_be_16(win_field(e, s));
+	t.h.cksum = 0;
+	t.h.tcp_urp = 0;
+	if (hl == 32) {
+		rte_be32_t v = rte_cpu_to_be_32(s->ts_val), r = rte_cpu_to_be_32(s->ts_recent);
+
+		t.opt[0] = 1;
+		t.opt[1] = 1;
+		t.opt[2] = 8;
+		t.opt[3] = 10;
+		memcpy(t.opt + 4, &v, 4);
+		memcpy(t.opt + 8, &r, 4);
+	}
+	sum = sum_words(&t, hl / 4, 0);
+	sum = sum_words(&k->client, l3 == 20 ? 1 : 4, sum);
+	sum = sum_words(&k->server, l3 == 20 ? 1 : 4, sum);
+	sum += rte_cpu_to_be_16(IPPROTO_TCP) + rte_cpu_to_be_16((uint16_t)hl);
+	t.h.cksum = (uint16_t)~fold64(sum);
+	memcpy(p, &mac, 6);
+	memcpy(p + 6, &e->conf.src_mac, 6);
+	if (l3 == 20) {
+		struct rte_ipv4_hdr ih;
+
+		p[12] = 0x08;
+		p[13] = 0x00;
+		ih.version_ihl = 0x45;
+		ih.type_of_service = 0;
+		ih.total_length = rte_cpu_to_be_16((uint16_t)(20 + hl));
+		ih.packet_id = rte_cpu_to_be_16(e->ip_id++);
+		ih.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		ih.time_to_live = 64;
+		ih.next_proto_id = IPPROTO_TCP;
+		ih.hdr_checksum = 0;
+		ih.src_addr = k->client.a32[0];
+		ih.dst_addr = k->server.a32[0];
+		ih.hdr_checksum = (uint16_t)~fold64(sum_words(&ih, 5, 0));
+		memcpy(p + ETH_HLEN, &ih, 20);
+	} else {
+		struct rte_ipv6_hdr ih;
+
+		p[12] = 0x86;
+		p[13] = 0xdd;
+		ih.vtc_flow = RTE_BE32(6u << 28);
+		ih.payload_len = rte_cpu_to_be_16((uint16_t)hl);
+		ih.proto = IPPROTO_TCP;
+		ih.hop_limits = 64;
+		memcpy(ih.src_addr, k->client.a8, 16);
+		memcpy(ih.dst_addr, k->server.a8, 16);
+		memcpy(p + ETH_HLEN, &ih, 40);
+	}
+	memcpy(p + ETH_HLEN + l3, &t, hl);
+	m->l2_len = ETH_HLEN;
+	m->l3_len = l3;
+	m->l4_len = hl;
+	s->rcv_acked = s->rcv_nxt;
+	s->fl2 &= (uint16_t)~SF2_ACK_NOW;
 	CNT(e, seg_synth);
 	tx_stage(e, m);
 	return true;

@@ -12,10 +12,10 @@
 #include "harness.h"
 
 unsigned int h_checks, h_failures;
+bool h_rx_csum_default;
 const char *h_case = "-";
 uint64_t h_rng = 0x9e3779b97f4a7c15ULL;
 
-#define H_NB_MBUF 16384
 #define H_DATA_ROOM (4096 + RTE_PKTMBUF_HEADROOM)
 
 static struct rte_mempool *h_mp;
@@ -30,18 +30,26 @@ h_end(const char *name)
 void
 h_eal(const char *name)
 {
+	h_eal_pool(name, 4096);
+}
+
+void
+h_eal_pool(const char *name, unsigned int nb_mbuf)
+{
 	char prefix[64];
 	char *argv[] = { (char *)"test", (char *)"--no-huge", (char *)"-m", (char *)"256",
 		(char *)"--no-pci", (char *)"--file-prefix", prefix,
 		(char *)"--log-level=lib.*:error", (char *)"--no-telemetry", NULL };
 
 	snprintf(prefix, sizeof(prefix), "dtc-sess-%s-%d", name, (int)getpid());
+	h_rx_csum_default = getenv("DTC_TEST_RX_CSUM") != NULL &&
+		strcmp(getenv("DTC_TEST_RX_CSUM"), "1") == 0;
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
 		exit(2);
 	}
 	/* No cache: the pool's free count is exact, so leaks show. */
-	h_mp = rte_pktmbuf_pool_create("h_mp", H_NB_MBUF, 0, DTC_MBUF_PRIV_SIZE, H_DATA_ROOM,
+	h_mp = rte_pktmbuf_pool_create("h_mp", nb_mbuf, 0, DTC_MBUF_PRIV_SIZE, H_DATA_ROOM,
 		SOCKET_ID_ANY);
 	if (h_mp == NULL) {
 		fprintf(stderr, "mempool: %s\n", rte_strerror(rte_errno));
@@ -265,6 +273,7 @@ h_init(struct h_ctx *h)
 	h->conf.src_mac.addr_bytes[0] = 0x02;
 	h->conf.src_mac.addr_bytes[5] = 0x01;
 	h->now = 1000000000; /* an arbitrary epoch */
+	h->rx_csum_good = h_rx_csum_default;
 }
 
 void
@@ -424,6 +433,8 @@ h_clt_ts(struct h_ctx *h, const struct h_conn *c, uint8_t flags, uint32_t seq, u
 		CHECKF(false, "%s", "cannot build a captured frame");
 		return 0;
 	}
+	if (h->rx_csum_good)
+		m->ol_flags |= RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 	rc = dtc_parse_mbuf(m, DTC_LINK_ETHER, &pi);
 	CHECK_EQ(rc, 0);
 	n = dtc_front_classify(h->front, m, &pi, h->now, h->last_out, h->last_worker);

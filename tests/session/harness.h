@@ -30,6 +30,8 @@
 /* ---- assertions ---- */
 
 extern unsigned int h_checks, h_failures;
+/* DTC_TEST_RX_CSUM=1: every context starts with rx_csum_good (the suites run both ways). */
+extern bool h_rx_csum_default;
 extern const char *h_case;
 
 #define CHECK(c) CHECKF(c, "%s", "")
@@ -132,6 +134,7 @@ struct h_ctx {
 	struct h_route routes[H_MAX_ROUTES];
 	unsigned int nroutes;
 	bool refuse_routes;
+	bool rx_csum_good;           /* captures claim a NIC-verified TCP checksum */
 	h_sink_fn sink;
 	void *sink_arg;
 	unsigned int front_out;      /* mbufs the last h_clt produced */
@@ -161,6 +164,8 @@ struct h_conn {
 #define H_TARGET_PORT 8080
 
 void h_eal(const char *name);
+/* The same with a pool of nb_mbuf mbufs (h_eal: 4096). */
+void h_eal_pool(const char *name, unsigned int nb_mbuf);
 /* Defaults: one -x map per family (v4 and v6), MAC resolved, small limits. */
 void h_init(struct h_ctx *h);
 /* Create front and n engines (workers) from h->conf. */

@@ -586,6 +586,8 @@ deliver(const struct ev *e)
 	case EV_CAPTURE: {
 		const struct cap *c = &e->u.cap;
 
+		/* Half of the sessions arrive with a NIC-verified checksum. */
+		W.h.rx_csum_good = (c->sess & 1) != 0;
 		h_clt_ts(&W.h, &W.s[c->sess].c, c->flags, c->seq, c->ack, c->len, c->tsval);
 		break;
 	}
@@ -715,11 +717,11 @@ run_world(const char *name, unsigned int nsess, unsigned int n_eng, unsigned int
 int
 main(int argc, char **argv)
 {
-	unsigned int n = argc > 1 ? (unsigned int)atoi(argv[1]) : 1500;
+	unsigned int n = argc > 1 ? (unsigned int)atoi(argv[1]) : 1000;
 	/* MODEL_SEED explores other runs (the suite uses the fixed ones below). */
 	uint64_t x = getenv("MODEL_SEED") != NULL ? strtoull(getenv("MODEL_SEED"), NULL, 0) : 0;
 
-	h_eal("model");
+	h_eal_pool("model", 16384);
 	if (getenv("MODEL_TRACE_PORT") != NULL)
 		trace_port = atoi(getenv("MODEL_TRACE_PORT"));
 	h_rng = 0x5eed0001 ^ (x * 0x9e3779b97f4a7c15ull);
