@@ -26,12 +26,27 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "dtc_app.h"
 #include "dtc_capture.h"
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
 #include "dtc_session.h"
 #include "copy.h"
 #include "pcap_reader.h"
+
+/*
+ * The data path's clock: dtc_now_us() minus an epoch taken at start, so that every time the
+ * engines and the ARP resolver see starts near zero (the TSC of a VM can count from the
+ * host's boot, and the engines keep time in 32-bit ticks).  The control client keeps its own
+ * clock (plain dtc_now_us()).
+ */
+extern uint64_t dtc_copy_epoch_us;
+
+static inline uint64_t
+dtc_copy_now_us(void)
+{
+	return dtc_now_us() - dtc_copy_epoch_us;
+}
 
 #define DTC_COPY_BURST 32
 #define DTC_COPY_NB_RXD 1024
@@ -41,6 +56,7 @@
 #define DTC_COPY_RESP_RING 8192      /* struct dtc_resp, main -> worker */
 #define DTC_COPY_ROUTE_RING 4096     /* struct dtc_copy_route, worker -> main */
 #define DTC_COPY_CTL_RING 1024       /* diverted frames, RX -> main; frames main -> worker 0 */
+#define DTC_COPY_MAX_RXQ 32          /* (port, RX queue) pairs the RX role polls */
 
 /*
  * Frames dropped by the copier itself, before or beside the session front and engines (whose
@@ -126,7 +142,7 @@ struct dtc_copy_rx {
 	bool divert_responses;       /* TCP from a target endpoint (two-host mode) */
 	const struct dtc_xfer *xfer;
 	unsigned int n_xfer;
-	struct dtc_copy_rx_port ports[DTC_COPY_MAX_RX_PORTS];
+	struct dtc_copy_rx_port ports[DTC_COPY_MAX_RXQ];   /* one per (port, queue) polled */
 	uint16_t n_ports;
 	uint16_t next_port;
 	/* per-call scratch, sized at creation */
@@ -206,6 +222,7 @@ struct rte_mbuf *dtc_copy_frame_to_mbuf(struct rte_mempool *mp, const uint8_t *d
 struct dtc_copy_ctl_port {
 	uint16_t port;
 	uint16_t txq;                /* our TX queue on it */
+	uint16_t n_rxq;              /* RX queues to poll (see dtc_copy_port_rxq) */
 	bool poll;                   /* we read its RX queue (false: it is an RX port: the RX
 				      * lcore diverts its control frames to us) */
 	bool via_worker;             /* our frames go through worker 0's ctl_tx ring */
@@ -265,6 +282,12 @@ struct dtc_copy_port_conf {
 };
 
 uint16_t dtc_copy_port_max_txq(uint16_t port);
+/*
+ * RX queues a port is given: 1, except for devices whose queue count is fixed when they are
+ * created and that spread frames over all of them (net_af_packet with qpairs=N fans out by
+ * flow): then every queue, or frames would be lost.
+ */
+uint16_t dtc_copy_port_rxq(uint16_t port);
 /* Configure (1 RX queue, n_txq TX queues) and start; *tx_offloads = the checksum offloads
  * the port has.  0 or -errno with a message in err. */
 int dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,

@@ -189,7 +189,7 @@ memory_plan(uint16_t n_txq, const char *prog)
 	uint16_t i;
 
 	for (i = 0; i < app.n_ports; i++) {
-		rxd += DTC_COPY_NB_RXD;
+		rxd += DTC_COPY_NB_RXD * dtc_copy_port_rxq(app.ports[i]);
 		txd += DTC_COPY_NB_TXD * (app.ports[i] == app.tx_port ? n_txq : 1);
 	}
 	if (dtc_copy_plan_make(p, app.o.max_memory_mb, app.n_workers, rxd, txd, app.n_lcores,
@@ -280,12 +280,19 @@ make_rx(void)
 	rx->xfer = app.o.xfer;
 	rx->n_xfer = o->n_xfer;
 	for (i = 0; o->pcap_file == NULL && i < o->n_rx_ports; i++) {
-		struct dtc_copy_rx_port *p = &rx->ports[rx->n_ports++];
+		uint16_t port = o->rx_ports[i], q, n_rxq = dtc_copy_port_rxq(port);
 
-		p->port = o->rx_ports[i];
-		p->queue = 0;
-		p->divert = p->port == app.tx_port || (int)p->port == app.response_port;
-		any_divert |= p->divert;
+		for (q = 0; q < n_rxq; q++) {
+			struct dtc_copy_rx_port *p;
+
+			if (rx->n_ports == DTC_COPY_MAX_RXQ)
+				fail("more than %u RX queues to poll", DTC_COPY_MAX_RXQ);
+			p = &rx->ports[rx->n_ports++];
+			p->port = port;
+			p->queue = q;
+			p->divert = port == app.tx_port || (int)port == app.response_port;
+			any_divert |= p->divert;
+		}
 	}
 	if (any_divert)
 		app.ctl.ctl_in = rx->ctl_in = ring("ctlin", 0, DTC_COPY_CTL_RING, sizeof(void *),
@@ -303,6 +310,7 @@ ctl_port(struct dtc_copy_ctl_port *p, uint16_t port, bool is_tx, bool is_respons
 	p->is_tx = is_tx;
 	p->is_response = is_response;
 	p->poll = !is_rx_port(&app.o, port);
+	p->n_rxq = dtc_copy_port_rxq(port);
 	p->txq = txq;
 	p->via_worker = via_worker;
 	dtc_responder_init(&p->resp, app.o.have_tx_ip ? app.o.tx_ip : 0, &mac);
@@ -479,7 +487,7 @@ lcore_rx(void *arg)
 
 	dtc_idle_init(&idle, app.o.idle_sleep_us);
 	while (running()) {
-		uint64_t now = dtc_now_us();
+		uint64_t now = dtc_copy_now_us();
 		unsigned int work = source_poll(now);
 
 		if (with_worker)
@@ -489,7 +497,7 @@ lcore_rx(void *arg)
 	}
 	__atomic_store_n(&rx_done, true, __ATOMIC_RELEASE);
 	if (with_worker)
-		dtc_copy_worker_close(app.workers[0], dtc_now_us());
+		dtc_copy_worker_close(app.workers[0], dtc_copy_now_us());
 	return 0;
 }
 
@@ -502,7 +510,7 @@ lcore_worker(void *arg)
 
 	dtc_idle_init(&idle, app.o.idle_sleep_us);
 	while (running()) {
-		uint64_t now = dtc_now_us();
+		uint64_t now = dtc_copy_now_us();
 
 		dtc_idle_update(&idle, dtc_copy_worker_poll(w, now));
 		app.idle_sleeps[id] = idle.sleeps;
@@ -510,7 +518,7 @@ lcore_worker(void *arg)
 	/* nothing may arrive in the ring after we empty it for good */
 	while (!__atomic_load_n(&rx_done, __ATOMIC_ACQUIRE))
 		rte_pause();
-	dtc_copy_worker_close(w, dtc_now_us());
+	dtc_copy_worker_close(w, dtc_copy_now_us());
 	return 0;
 }
 
@@ -593,7 +601,7 @@ intercepts_gone(uint64_t now)
 
 	if (app.ctl.client == NULL || app.o.lonely)
 		return false;
-	down = dtc_ctl_client_down_us(app.ctl.client, now);
+	down = dtc_ctl_client_down_us(app.ctl.client, now + dtc_copy_epoch_us);
 	if (down < (uint64_t)DTC_COPY_LONELY_GRACE_S * 1000000u)
 		return false;
 	COPY_LOG(ERR, "no intercept connected for %u s: exiting (-L keeps running)",
@@ -616,7 +624,7 @@ main_loop(void)
 	prev.at_us = app.start_us;
 	next_stats = app.start_us + (uint64_t)app.o.stats_interval_s * 1000000u;
 	while (!dtc_force_quit) {
-		uint64_t now = dtc_now_us();
+		uint64_t now = dtc_copy_now_us();
 		unsigned int work = 0;
 
 		if (app.n_lcores == 1) {
@@ -662,15 +670,15 @@ shutdown_all(void)
 	__atomic_store_n(&phase, PHASE_STOP, __ATOMIC_RELEASE);
 	if (app.n_lcores == 1) {
 		__atomic_store_n(&rx_done, true, __ATOMIC_RELEASE);
-		dtc_copy_worker_close(app.workers[0], dtc_now_us());
+		dtc_copy_worker_close(app.workers[0], dtc_copy_now_us());
 	} else {
 		rte_eal_mp_wait_lcore();
 	}
 	/* the control frames the workers queued last (route deletes) are not needed any more */
-	dtc_copy_ctl_poll(&app.ctl, dtc_now_us());
+	dtc_copy_ctl_poll(&app.ctl, dtc_copy_now_us());
 	dtc_copy_totals(&app, &t);
 	dtc_copy_telemetry_publish(&t);
-	dtc_copy_stats_summary(&t, dtc_now_us() - app.start_us);
+	dtc_copy_stats_summary(&t, dtc_copy_now_us() - app.start_us);
 
 	for (i = 0; i < app.n_ports; i++)
 		dtc_copy_port_stop(app.ports[i]);
@@ -737,6 +745,7 @@ main(int argc, char **argv)
 	}
 	dtc_signals_install();
 	dtc_clock_init();
+	dtc_copy_epoch_us = dtc_now_us();
 	if (app.o.pid_file != NULL && (rc = dtc_pidfile_write(app.o.pid_file)) != 0)
 		fail("cannot write pid file %s: %s", app.o.pid_file, strerror(-rc));
 	if (rte_pdump_init() != 0)
@@ -747,7 +756,7 @@ main(int argc, char **argv)
 
 	setup(prog);
 	connect_intercepts();
-	app.start_us = dtc_now_us();
+	app.start_us = dtc_copy_now_us();
 	launch();
 	main_loop();
 	shutdown_all();

@@ -129,7 +129,7 @@ dtc_copy_ctl_input(struct dtc_copy_ctl *c, struct dtc_copy_ctl_port *p, struct r
 	struct dtc_cap_seg seg[DTC_COPY_BURST];
 	struct rte_mbuf *tx[DTC_COPY_BURST];
 	struct arp_ctx actx = { c, now_us };
-	uint16_t off, k, n_tx, i;
+	uint16_t off, k, n_tx, n_seg, i;
 
 	for (off = 0; off < n; off += k) {
 		uint16_t chunk = RTE_MIN((uint16_t)(n - off), (uint16_t)DTC_COPY_BURST);
@@ -139,9 +139,10 @@ dtc_copy_ctl_input(struct dtc_copy_ctl *c, struct dtc_copy_ctl_port *p, struct r
 		n_tx = 0;
 		k = chunk;
 		c->ctl_frames += chunk;
-		i = dtc_capture_burst(&p->cap, pkts + off, chunk, seg, tx, &n_tx);
+		n_seg = dtc_capture_burst(&p->cap, pkts + off, chunk, seg, tx, &n_tx);
 		ctl_tx(c, p, tx, n_tx);
-		while (i-- > 0) {
+		/* in arrival order: the engine relies on it */
+		for (i = 0; i < n_seg; i++) {
 			struct dtc_resp r;
 
 			if (!p->is_response || !from_target(c, &seg[i].pi))
@@ -237,19 +238,20 @@ dtc_copy_ctl_poll(struct dtc_copy_ctl *c, uint64_t now_us)
 
 	if (c->client != NULL) {
 		work += ctl_routes(c);
-		work += dtc_ctl_client_poll(c->client, now_us);
+		work += dtc_ctl_client_poll(c->client, now_us + dtc_copy_epoch_us);
 		__atomic_store_n(&c->intercepts_up, dtc_ctl_client_up(c->client),
 			__ATOMIC_RELAXED);
 	}
 	for (i = 0; i < c->n_ports; i++) {
 		struct dtc_copy_ctl_port *p = &c->ports[i];
+		uint16_t q;
 
-		if (!p->poll)
-			continue;
-		n = rte_eth_rx_burst(p->port, 0, m, DTC_COPY_BURST);
-		if (n > 0)
-			dtc_copy_ctl_input(c, p, m, (uint16_t)n, now_us);
-		work += n;
+		for (q = 0; p->poll && q < p->n_rxq; q++) {
+			n = rte_eth_rx_burst(p->port, q, m, DTC_COPY_BURST);
+			if (n > 0)
+				dtc_copy_ctl_input(c, p, m, (uint16_t)n, now_us);
+			work += n;
+		}
 	}
 	if (c->ctl_in != NULL) {
 		n = rte_ring_sc_dequeue_burst(c->ctl_in, (void **)m, DTC_COPY_BURST, NULL);

@@ -26,6 +26,18 @@ dtc_copy_port_max_txq(uint16_t port)
 	return info.max_tx_queues;
 }
 
+uint16_t
+dtc_copy_port_rxq(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+
+	if (rte_eth_dev_info_get(port, &info) != 0 || info.max_rx_queues == 0)
+		return 1;
+	if (strcmp(info.driver_name, "net_af_packet") == 0)
+		return info.max_rx_queues;
+	return 1;
+}
+
 int
 dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 	uint64_t *tx_offloads, char *err, size_t errlen)
@@ -36,6 +48,7 @@ dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txc;
 	uint16_t nb_rxd = DTC_COPY_NB_RXD, nb_txd = DTC_COPY_NB_TXD, q;
+	uint16_t n_rxq = dtc_copy_port_rxq(pc->port);
 	int socket = rte_eth_dev_socket_id(pc->port);
 	int rc;
 
@@ -58,10 +71,10 @@ dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 	memset(&conf, 0, sizeof(conf));
 	*tx_offloads = info.tx_offload_capa & want;
 	conf.txmode.offloads = *tx_offloads;
-	rc = rte_eth_dev_configure(pc->port, 1, pc->n_txq, &conf);
+	rc = rte_eth_dev_configure(pc->port, n_rxq, pc->n_txq, &conf);
 	if (rc != 0) {
-		snprintf(err, errlen, "port %u: configure (1 RX, %u TX queues): %s", pc->port,
-			pc->n_txq, strerror(-rc));
+		snprintf(err, errlen, "port %u: configure (%u RX, %u TX queues): %s", pc->port,
+			n_rxq, pc->n_txq, strerror(-rc));
 		return rc;
 	}
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pc->port, &nb_rxd, &nb_txd);
@@ -69,10 +82,13 @@ dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 		snprintf(err, errlen, "port %u: descriptors: %s", pc->port, strerror(-rc));
 		return rc;
 	}
-	rc = rte_eth_rx_queue_setup(pc->port, 0, nb_rxd, (unsigned int)socket, NULL, mp);
-	if (rc != 0) {
-		snprintf(err, errlen, "port %u: RX queue: %s", pc->port, strerror(-rc));
-		return rc;
+	for (q = 0; q < n_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(pc->port, q, nb_rxd, (unsigned int)socket, NULL, mp);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %u: RX queue %u: %s", pc->port, q,
+				strerror(-rc));
+			return rc;
+		}
 	}
 	txc = info.default_txconf;
 	txc.offloads = conf.txmode.offloads;

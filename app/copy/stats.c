@@ -21,6 +21,8 @@
 
 RTE_LOG_REGISTER(dtc_copy_logtype, dtc.copy, INFO);
 
+uint64_t dtc_copy_epoch_us;
+
 #define NAME(n, s) #n,
 #define DESC(n, s) s,
 static const char *const drop_name[] = { DTC_COPY_DROP_LIST(NAME) };
@@ -46,7 +48,7 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 	unsigned int i, j;
 
 	memset(t, 0, sizeof(*t));
-	t->at_us = dtc_now_us();
+	t->at_us = dtc_copy_now_us();
 	t->captured = a->rx.frames;
 	t->captured_bytes = a->rx.bytes;
 	if (a->rx.front != NULL)
@@ -338,11 +340,11 @@ tel_drops(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (!snapshot(&t))
 		return -EAGAIN;
 	rte_tel_data_start_dict(d);
-	dict_list(d, "copier.", t.drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name);
-	dict_list(d, "front.", t.front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name);
-	dict_list(d, "engine.", t.sess.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name);
-	dict_list(d, "not_sent.", t.sess.txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name);
-	dict_list(d, "parse.", t.perr + 1, DTC_PERR_MAX - 1, perr_name_from1);
+	dict_list(d, "copier/", t.drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name);
+	dict_list(d, "front/", t.front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name);
+	dict_list(d, "engine/", t.sess.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name);
+	dict_list(d, "not_sent/", t.sess.txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name);
+	dict_list(d, "parse/", t.perr + 1, DTC_PERR_MAX - 1, perr_name_from1);
 	return 0;
 }
 
@@ -358,7 +360,7 @@ tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "lingering", t.sess.lingering);
 	rte_tel_data_add_dict_u64(d, "queued_segs", t.sess.queued_segs);
 	dict_list(d, "", t.sess.c, DTC_SESS_C_MAX, dtc_sess_counter_name);
-	dict_list(d, "ended.", t.sess.end, DTC_SESS_END_MAX, dtc_sess_end_name);
+	dict_list(d, "ended/", t.sess.end, DTC_SESS_END_MAX, dtc_sess_end_name);
 	return 0;
 }
 
