@@ -63,7 +63,7 @@ main(int argc, char **argv)
 	struct in_addr ip;
 	uint16_t n = 0;
 	unsigned int i;
-	pcap_t *in;
+	pcap_t *in, *dead;
 
 	if (argc < 5 || inet_pton(AF_INET, argv[3], &ip) != 1 ||
 			rte_ether_unformat_addr(argv[4], &mac) != 0) {
@@ -77,7 +77,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", argv[1], errbuf);
 		return 1;
 	}
-	out = pcap_dump_open(pcap_open_dead(DLT_EN10MB, 65535), argv[2]);
+	dead = pcap_open_dead(DLT_EN10MB, 65535);
+	out = pcap_dump_open(dead, argv[2]);
+	if (out == NULL) {
+		fprintf(stderr, "%s: %s\n", argv[2], pcap_geterr(dead));
+		return 1;
+	}
 	if (argc > 5) {
 		f = dtc_filter_compile(argv[5], DTC_LINK_ETHER, err, sizeof(err));
 		if (f == NULL) {
@@ -98,6 +103,7 @@ main(int argc, char **argv)
 	}
 	flush_burst(&cap, pkts, n, out);
 	pcap_dump_close(out);
+	pcap_close(dead);
 	pcap_close(in);
 	for (i = 0; i < DTC_CAP_STAT_MAX; i++)
 		printf("%s=%" PRIu64 "\n", dtc_cap_stat_name(i), cap.stats[i]);
