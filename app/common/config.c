@@ -64,7 +64,7 @@ dtc_argv_split(int argc, char **argv)
 	return argc;
 }
 
-static int
+static int __attribute__((format(printf, 5, 6)))
 fail(char *err, size_t errlen, const char *fname, unsigned int line, const char *fmt, ...)
 {
 	va_list ap;
