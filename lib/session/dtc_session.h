@@ -246,7 +246,7 @@ enum dtc_sess_txf {
 };
 
 #define DTC_RTT_BUCKETS 16 /* log2 buckets of the test server's RTT: < 16 us, < 32 us, ...,
-			    * bucket 15 = >= 256 ms (16 << 14 us) */
+			    * bucket 15 = >= 262 ms (16 << 14 us) */
 
 struct dtc_sess_stats {
 	uint64_t c[DTC_SESS_C_MAX];

@@ -158,10 +158,47 @@ t_memory(void)
 	CHECK(bytes / c.max_sessions <= 256);
 }
 
+/* Measured: the EAL heap bytes dtc_sess_create takes, per session, at 1,000,000 sessions. */
+static void
+t_memory_measured(void)
+{
+	struct h_ctx h;
+	struct rte_malloc_socket_stats a, b;
+	struct dtc_sess_engine *e;
+	struct dtc_sess_conf c;
+	unsigned int sizes[] = { 100000, 1000000 }, i;
+
+	h_case = "memory_measured";
+	h_init(&h);
+	for (i = 0; i < RTE_DIM(sizes); i++) {
+		size_t used;
+
+		c = h.conf;
+		c.xfer = h.xfer;
+		c.n_xfer = h.n_xfer;
+		c.max_sessions = sizes[i];
+		rte_malloc_get_socket_stats(0, &a);
+		e = dtc_sess_create(&c);
+		CHECK(e != NULL);
+		if (e == NULL)
+			continue;
+		rte_malloc_get_socket_stats(0, &b);
+		used = b.heap_allocsz_bytes - a.heap_allocsz_bytes;
+		printf("measured: %u sessions take %zu heap bytes = %.1f bytes/session "
+			"(dtc_sess_mem_size says %zu)\n", sizes[i], used,
+			(double)used / sizes[i], dtc_sess_mem_size(&c));
+		CHECK(used / sizes[i] <= 256);
+		CHECK(used <= dtc_sess_mem_size(&c) + 4096 * 4);
+		dtc_sess_free(e);
+	}
+	free(h.fr);
+}
+
 int
 main(void)
 {
-	h_eal("table");
+	h_eal_pool("table", 256);
+	t_memory_measured();
 	t_hash();
 	t_redirect();
 	t_memory();
