@@ -1,0 +1,58 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-tcpcopy authors
+"""Query a DPDK app's telemetry socket (the v2 JSON protocol) without dpdk-telemetry.py.
+
+    telemetry.py RUNDIR COMMAND [KEY...]
+
+RUNDIR is the app's runtime directory (/var/run/dpdk/<file-prefix>).  Without KEY, prints the
+command's JSON reply; with keys, prints the values of those keys of the reply's dictionary on
+one line, separated by spaces (a missing key prints 0).  Exit 1 when the socket cannot be
+reached or the reply is not what was asked for (e.g. the app is still starting: -EAGAIN).
+"""
+
+import json
+import os
+import socket
+import sys
+
+
+def query(rundir, cmd):
+    path = os.path.join(rundir, "dpdk_telemetry.v2")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(2.0)
+    try:
+        s.connect(path)
+        info = json.loads(s.recv(16384).decode())
+        maxlen = int(info.get("max_output_len", 16384))
+        s.send(cmd.encode())
+        reply = json.loads(s.recv(maxlen + 1024).decode())
+    finally:
+        s.close()
+    return reply.get(cmd)
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.stderr.write(__doc__)
+        return 2
+    try:
+        data = query(sys.argv[1], sys.argv[2])
+    except (OSError, ValueError) as e:
+        sys.stderr.write("telemetry: %s: %s\n" % (sys.argv[1], e))
+        return 1
+    if data is None:
+        sys.stderr.write("telemetry: no data for %s (app starting?)\n" % sys.argv[2])
+        return 1
+    keys = sys.argv[3:]
+    if not keys:
+        print(json.dumps(data, sort_keys=True))
+        return 0
+    if not isinstance(data, dict):
+        return 1
+    print(" ".join(str(data.get(k, 0)) for k in keys))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
