@@ -8,8 +8,10 @@
  * One scenario per run: test_control <scenario>.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -707,6 +709,33 @@ test_none(void)
 	CHECK(dtc_ctl_client_create(&o, on_resp, NULL) == NULL);
 }
 
+/* EAL cleanup leaves /var/run/dpdk/<prefix>/ behind: remove what this run created. */
+static void
+remove_runtime_dir(void)
+{
+	char dir[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	if (strstr(dir, "dtc-ctl-") == NULL)
+		return; /* never touch anything but our own prefix */
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char path[PATH_MAX + 256];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -750,7 +779,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "unknown scenario %s\n", argv[1]);
 		failures++;
 	}
-	rte_eal_cleanup();
+	remove_runtime_dir();
 	if (failures != 0)
 		fprintf(stderr, "%d check(s) failed\n", failures);
 	return failures == 0 ? 0 : 1;
