@@ -354,54 +354,39 @@ sess_init(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_flow_k
 	}
 }
 
-/* Open a session for a segment that has none.  Consumes m. */
-static void
-sess_start(struct dtc_sess_engine *e, struct rte_mbuf *m, bool collision)
+/* Take a table entry for key, register its route, index it.  NULL when refused (counted);
+ * syn (a made-up SYN, or NULL) is freed then. */
+static struct dtc_sess *
+sess_open(struct dtc_sess_engine *e, const struct dtc_flow_key *key, const struct dtc_seg *seg,
+	uint32_t iss, bool collision, struct rte_mbuf **syn)
 {
-	struct dtc_seg *seg = dtc_seg_of(m);
-	bool real_syn = (seg->flags & (DTC_TCP_SYN | DTC_TCP_ACK | DTC_TCP_RST)) == DTC_TCP_SYN;
-	struct dtc_flow_key key = seg->key;
-	struct rte_mbuf *syn = NULL;
 	struct dtc_sess *s;
-	uint32_t idx, hash;
+	uint32_t idx;
 
-	if (!real_syn && (seg->payload_len == 0 || (seg->flags & (DTC_TCP_SYN | DTC_TCP_RST)) ||
-			e->conf.full_sessions_only)) {
-		DROP(e, no_session);
-		goto drop;
-	}
-	if (collision && !collision_key(e, &key)) {
-		DROP(e, collision);
-		goto drop;
-	}
-	if (collision && (e->n_redirect + 1) * 2 > e->redir_mask + 1) {
-		DROP(e, collision);
-		goto drop;
-	}
 	idx = sess_alloc(e);
 	if (idx == SESS_NIL) {
 		DROP(e, table_full);
-		goto drop;
+		return NULL;
 	}
 	s = &e->s[idx];
-	sess_init(e, s, &key, seg);
-	s->iss = real_syn ? seg->seq : seg->seq - 1;
-	if (!real_syn) {
-		syn = tx_syn_build(e, s, seg->ts_off != 0, seg->tsval);
-		if (syn == NULL) {
+	sess_init(e, s, key, seg);
+	s->iss = iss;
+	if (syn != NULL) {
+		*syn = tx_syn_build(e, s, seg->ts_off != 0, seg->tsval);
+		if (*syn == NULL) {
 			table_release(e, idx);
 			DROP(e, no_mbuf);
-			goto drop;
+			return NULL;
 		}
 	}
-	if (sess_route(e, &key, DTC_V1_ROUTE_ADD) < 0) {
+	if (sess_route(e, key, DTC_V1_ROUTE_ADD) < 0) {
 		table_release(e, idx);
-		rte_pktmbuf_free(syn);
+		if (syn != NULL)
+			rte_pktmbuf_free(*syn);
 		DROP(e, no_route);
-		goto drop;
+		return NULL;
 	}
-	hash = collision ? dtc_flow_hash(&key, e->conf.seed) : seg->flow_hash;
-	table_insert(e, idx, hash);
+	table_insert(e, idx, collision ? dtc_flow_hash(key, e->conf.seed) : seg->flow_hash);
 	lru_push(e, idx, false);
 	e->st.active++;
 	CNT(e, sess_created);
@@ -411,44 +396,78 @@ sess_start(struct dtc_sess_engine *e, struct rte_mbuf *m, bool collision)
 		e->st.redirects = e->n_redirect;
 		CNT(e, sess_collisions);
 	}
-	s->snd_una = s->snd_nxt = s->iss;
-	s->clt_nxt = s->iss + 1;
+	s->snd_una = s->snd_nxt = iss;
+	s->clt_nxt = iss + 1;
+	if (seg->ts_off != 0) {
+		s->fl |= SF_SYN_TS;
+		s->ts_val = seg->tsval;
+	}
+	return s;
+}
+
+/* The captured SYN becomes the queue's first frame; false when it could not (ended). */
+static bool
+start_captured_syn(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m)
+{
+	struct dtc_seg *seg = dtc_seg_of(m);
+
+	s->fl2 |= SF2_CAP_RTT;
+	if (seg->wscale != DTC_WSCALE_NONE) {
+		s->fl |= SF_SYN_WS;
+		s->rcv_ws = RTE_MIN(seg->wscale, 14);
+	}
+	seg->t_in = e->now;
+	seg->payload_len = 0;
+	if (tx_frame_build(e, s, m) != 0) {
+		/* Cannot happen with a front-made mbuf (headroom checked); end cleanly. */
+		DROP(e, bad_segment);
+		rte_pktmbuf_free(m);
+		sess_end(e, s, DTC_SESS_END_syn_timeout, false);
+		return false;
+	}
+	seg->qnext = NULL;
+	s->qhead = s->qsend = s->qtail = m;
+	s->nq = 1;
+	e->st.queued_segs++;
+	CNT(e, seg_queued);
+	return true;
+}
+
+/* Open a session for a segment that has none.  Consumes m. */
+static void
+sess_start(struct dtc_sess_engine *e, struct rte_mbuf *m, bool collision)
+{
+	struct dtc_seg *seg = dtc_seg_of(m);
+	bool real_syn = (seg->flags & (DTC_TCP_SYN | DTC_TCP_ACK | DTC_TCP_RST)) == DTC_TCP_SYN;
+	struct dtc_flow_key key = seg->key;
+	struct rte_mbuf *syn = NULL;
+	struct dtc_sess *s;
+
+	if (!real_syn && (seg->payload_len == 0 || (seg->flags & (DTC_TCP_SYN | DTC_TCP_RST)) ||
+			e->conf.full_sessions_only)) {
+		DROP(e, no_session);
+		goto drop;
+	}
+	if (collision && (!collision_key(e, &key) ||
+			(e->n_redirect + 1) * 2 > e->redir_mask + 1)) {
+		DROP(e, collision);
+		goto drop;
+	}
+	s = sess_open(e, &key, seg, real_syn ? seg->seq : seg->seq - 1, collision,
+		real_syn ? NULL : &syn);
+	if (s == NULL)
+		goto drop;
 	if (real_syn) {
-		s->fl2 |= SF2_CAP_RTT;
-		if (seg->ts_off != 0) {
-			s->fl |= SF_SYN_TS;
-			s->ts_val = seg->tsval;
-		}
-		if (seg->wscale != DTC_WSCALE_NONE) {
-			s->fl |= SF_SYN_WS;
-			s->rcv_ws = RTE_MIN(seg->wscale, 14);
-		}
-		seg->t_in = e->now;
-		seg->payload_len = 0;
-		if (tx_frame_build(e, s, m) != 0) {
-			/* Cannot happen with a front-made mbuf; end cleanly if it does. */
-			DROP(e, bad_segment);
-			rte_pktmbuf_free(m);
-			sess_end(e, s, DTC_SESS_END_syn_timeout, false);
+		if (!start_captured_syn(e, s, m))
 			return;
-		}
-		seg->qnext = NULL;
-		s->qhead = s->qsend = s->qtail = m;
-		s->nq = 1;
-		e->st.queued_segs++;
-		CNT(e, seg_queued);
 	} else {
+		/* The made-up SYN first, then the data that revealed the session. */
 		s->fl |= SF_SYN_SYNTH;
-		if (seg->ts_off != 0) {
-			s->fl |= SF_SYN_TS;
-			s->ts_val = seg->tsval;
-		}
 		s->qhead = s->qsend = s->qtail = syn;
 		s->nq = 1;
 		e->st.queued_segs++;
 		CNT(e, sess_syn_synth);
-		if (!sess_queue_data(e, s, m))
-			rte_pktmbuf_free(m);
+		sess_queue_data(e, s, m); /* consumes m, counted either way */
 		if (s->state == SS_DEAD)
 			return;
 	}

@@ -127,33 +127,23 @@ q_link(struct dtc_sess *s, struct rte_mbuf *prev, struct rte_mbuf *m)
 		s->qsend = m;
 }
 
-/*
- * Queue captured client data.  Returns true when the segment was kept (counted seg_queued),
- * false when it was dropped (counted) or only its FIN mattered.
- */
-bool
-sess_queue_data(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m)
+/* Where new bytes go in the queue (after prev, before next), trimmed to what is not queued
+ * yet.  False when nothing new is left (counted as duplicate). */
+static bool
+queue_place(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m,
+	struct rte_mbuf **prevp)
 {
 	struct dtc_seg *seg = dtc_seg_of(m);
-	struct rte_mbuf *prev = NULL, *next, *pieces[64];
-	uint32_t maxpl, end;
-	unsigned int n, i;
+	struct rte_mbuf *prev = NULL, *next = s->qhead;
+	uint32_t end = seg->seq + seg->payload_len;
 
-	end = seg->seq + seg->payload_len;
-	if (SEQ_LEQ(end, s->clt_nxt)) {
-		DROP(e, duplicate);
-		return false;
-	}
+	if (SEQ_LEQ(end, s->clt_nxt))
+		goto dup;
 	if (SEQ_LT(seg->seq, s->clt_nxt)) {
 		seg_trim_front(m, seg, s->clt_nxt - seg->seq);
 		CNT(e, seg_trimmed);
 	}
-	if (seg->payload_len == 0) {
-		DROP(e, duplicate);
-		return false;
-	}
-	/* Where it goes: after the last queued segment starting before it. */
-	next = s->qhead;
+	/* After the last queued segment starting before it (usually the tail). */
 	if (s->qtail != NULL && SEQ_LT(dtc_seg_of(s->qtail)->seq, seg->seq)) {
 		prev = s->qtail;
 		next = NULL;
@@ -167,10 +157,8 @@ sess_queue_data(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *
 		const struct dtc_seg *ps = dtc_seg_of(prev);
 		uint32_t pend = ps->seq + seg_len(ps);
 
-		if (SEQ_GEQ(pend, end)) {
-			DROP(e, duplicate);
-			return false;
-		}
+		if (SEQ_GEQ(pend, end))
+			goto dup;
 		if (SEQ_GT(pend, seg->seq)) {
 			seg_trim_front(m, seg, pend - seg->seq);
 			CNT(e, seg_trimmed);
@@ -179,61 +167,85 @@ sess_queue_data(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *
 	if (next != NULL && SEQ_GT(end, dtc_seg_of(next)->seq)) {
 		uint32_t over = end - dtc_seg_of(next)->seq;
 
-		if (over >= seg->payload_len) {
-			DROP(e, duplicate);
-			return false;
-		}
+		if (over >= seg->payload_len)
+			goto dup;
 		seg_trim_back(m, seg, over);
 		CNT(e, seg_trimmed);
 	}
+	*prevp = prev;
+	return true;
+dup:
+	DROP(e, duplicate);
+	return false;
+}
+
+/*
+ * Queue captured client data (consumes m).  Returns true when it was kept (counted
+ * seg_queued), false when it was dropped (counted; the session may have ended, buf_cap).
+ */
+bool
+sess_queue_data(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *m)
+{
+	struct dtc_seg *seg = dtc_seg_of(m);
+	struct rte_mbuf *prev, *first, *q, *pieces[64];
+	uint32_t maxpl;
+	unsigned int n, i;
+
+	if (!queue_place(e, s, m, &prev))
+		goto drop;
 	if (s->nq >= e->conf.max_seg_per_sess) {
 		DROP(e, session_full);
 		sess_end(e, s, DTC_SESS_END_buf_cap, true);
-		return false;
+		goto drop;
 	}
 	if (e->st.queued_segs >= e->conf.max_seg_total) {
 		DROP(e, engine_full);
-		return false;
+		goto drop;
 	}
 	maxpl = (s->key.family == 4 ? e->max_payload4 : e->max_payload6) - seg->tcp_hlen;
 	if (seg->payload_len > maxpl || m->nb_segs > 1) {
-		n = seg_split(e, m, maxpl, pieces, RTE_DIM(pieces));
+		n = seg_split(e, m, maxpl, pieces, RTE_DIM(pieces)); /* frees m when it works */
 		if (n == 0) {
 			DROP(e, no_mbuf);
-			return false;
+			goto drop;
 		}
 		CNT_ADD(e, seg_split, n - 1);
 	} else {
 		pieces[0] = m;
 		n = 1;
 	}
-	for (i = 0; i < n; i++) {
-		struct rte_mbuf *p = pieces[i];
-
-		dtc_seg_of(p)->t_in = e->now;
-		if (tx_frame_build(e, s, p) != 0) {
-			/* No headroom: the front's contract was broken.  Drop what is left. */
-			while (i < n)
-				rte_pktmbuf_free(pieces[i++]);
-			DROP(e, bad_segment);
-			return false;
-		}
-		q_link(s, prev, p);
-		prev = p;
-		s->nq++;
-		e->st.queued_segs++;
-	}
-	/* Advance the contiguous end over whatever the new bytes joined. */
-	for (next = s->qhead; next != NULL; next = dtc_seg_of(next)->qnext) {
-		const struct dtc_seg *q = dtc_seg_of(next);
-
-		if (SEQ_GT(q->seq, s->clt_nxt))
+	for (i = 0; i < n; i++)
+		if (tx_frame_build(e, s, pieces[i]) != 0)
 			break;
-		if (SEQ_GT(q->seq + seg_len(q), s->clt_nxt))
-			s->clt_nxt = q->seq + seg_len(q);
+	if (i < n) {
+		/* No headroom: the front's contract was broken (seg_sane checks it). */
+		rte_pktmbuf_free_bulk(pieces, n);
+		DROP(e, bad_segment);
+		return false;
+	}
+	first = pieces[0];
+	for (i = 0; i < n; i++) {
+		dtc_seg_of(pieces[i])->t_in = e->now;
+		q_link(s, prev, pieces[i]);
+		prev = pieces[i];
+	}
+	s->nq = (uint16_t)(s->nq + n);
+	e->st.queued_segs += n;
+	/* Advance the contiguous end over whatever the new bytes joined (they start at or
+	 * beyond it, so nothing before them can). */
+	for (q = first; q != NULL; q = dtc_seg_of(q)->qnext) {
+		const struct dtc_seg *qs = dtc_seg_of(q);
+
+		if (SEQ_GT(qs->seq, s->clt_nxt))
+			break;
+		if (SEQ_GT(qs->seq + seg_len(qs), s->clt_nxt))
+			s->clt_nxt = qs->seq + seg_len(qs);
 	}
 	CNT(e, seg_queued);
 	return true;
+drop:
+	rte_pktmbuf_free(m);
+	return false;
 }
 
 /* The captured ACK that data or a FIN/RST is compared with: that of the last queued data, or
@@ -336,7 +348,6 @@ sess_client(struct dtc_sess_engine *e, struct rte_mbuf *m, uint32_t idx)
 		/* A segment whose data is refused counts as that drop even when its FIN was
 		 * taken: one verdict per segment. */
 		if (!sess_queue_data(e, s, m)) {
-			rte_pktmbuf_free(m);
 			if (s->state == SS_DEAD)
 				return;
 		} else {

@@ -104,24 +104,92 @@ blank_sack(uint8_t *th, unsigned int hlen)
 	}
 }
 
-int
-tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_mbuf *m)
+static inline uint64_t
+sum_words(const void *p, unsigned int n32, uint64_t sum)
 {
-	struct dtc_seg *seg = dtc_seg_of(m);
-	const struct dtc_flow_key *k = &s->key;
-	unsigned int l3 = k->family == 4 ? sizeof(struct rte_ipv4_hdr) :
-		sizeof(struct rte_ipv6_hdr);
-	unsigned int l4 = seg->tcp_hlen + seg->payload_len;
-	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
-	bool inc = (seg->sflags & DTC_SEG_F_CSUM_OK) != 0;
-	uint16_t c = th->cksum, w0, w1;
-	rte_be32_t seq = rte_cpu_to_be_32(seg->seq); /* trimmed or split: seq moved */
-	uint8_t *eth, *ip;
+	const uint8_t *b = p;
+	unsigned int i;
 
-	/* Every change below is folded into the checksum when it was valid on arrival (for the
-	 * front's endpoints: a collision moves the session elsewhere); otherwise it is summed
-	 * in full at the end. */
-	if (inc && !key_eq(&seg->key, k)) {
+	for (i = 0; i < n32; i++) {
+		uint32_t w;
+
+		memcpy(&w, b + 4 * i, 4);
+		sum += w;
+	}
+	return sum;
+}
+
+static inline uint16_t
+fold64(uint64_t s)
+{
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffffffff) + (s >> 32);
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/*
+ * Ethernet and IP headers of a frame toward the test server, written once: composed on the
+ * stack (the IPv4 checksum summed there) and copied, so a cold buffer is only written.
+ * dst = the next hop, or NULL (written at each transmission).  Returns the IP header length.
+ */
+static unsigned int
+l2l3_write(struct dtc_sess_engine *e, const struct dtc_flow_key *k,
+	const struct rte_ether_addr *dst, uint8_t *p, unsigned int l4_len)
+{
+	if (dst != NULL)
+		memcpy(p, dst, 6);
+	else
+		memset(p, 0, 6);
+	memcpy(p + 6, &e->conf.src_mac, 6);
+	if (k->family == 4) {
+		struct rte_ipv4_hdr ih;
+
+		p[12] = 0x08;
+		p[13] = 0x00;
+		ih.version_ihl = 0x45;
+		ih.type_of_service = 0;
+		ih.total_length = rte_cpu_to_be_16((uint16_t)(20 + l4_len));
+		ih.packet_id = rte_cpu_to_be_16(e->ip_id++);
+		ih.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+		ih.time_to_live = 64;
+		ih.next_proto_id = IPPROTO_TCP;
+		ih.hdr_checksum = 0;
+		ih.src_addr = k->client.a32[0];
+		ih.dst_addr = k->server.a32[0];
+		ih.hdr_checksum = (uint16_t)~fold64(sum_words(&ih, 5, 0));
+		memcpy(p + ETH_HLEN, &ih, 20);
+		return 20;
+	} else {
+		struct rte_ipv6_hdr ih;
+
+		p[12] = 0x86;
+		p[13] = 0xdd;
+		ih.vtc_flow = RTE_BE32(6u << 28);
+		ih.payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
+		ih.proto = IPPROTO_TCP;
+		ih.hop_limits = 64;
+		memcpy(ih.src_addr, k->client.a8, 16);
+		memcpy(ih.dst_addr, k->server.a8, 16);
+		memcpy(p + ETH_HLEN, &ih, 40);
+		return 40;
+	}
+}
+
+/*
+ * The captured TCP header for the session: its ports and seq, FIN/ECN cleared (our own FIN
+ * goes separately), ACK set (a SYN: no ACK, window 65535), SACK blocks blanked.  Each change
+ * is folded into the checksum, which is valid only when it was on arrival (CSUM_OK: for
+ * the front's endpoints, and a collision may have moved the session); returns it.
+ */
+static uint16_t
+tcp_rewrite(const struct dtc_flow_key *k, const struct dtc_seg *seg, struct rte_tcp_hdr *th)
+{
+	rte_be32_t seq = rte_cpu_to_be_32(seg->seq); /* trimmed or split: seq moved */
+	uint16_t c = th->cksum, w0, w1;
+
+	if ((seg->sflags & DTC_SEG_F_CSUM_OK) && !key_eq(&seg->key, k)) {
 		unsigned int i;
 
 		for (i = 0; i < (k->family == 4 ? 1u : 4u); i++) {
@@ -155,42 +223,25 @@ tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_m
 		c = dtc_csum_adjust16(c, before,
 			rte_raw_cksum((uint8_t *)th + 20, seg->tcp_hlen - 20u));
 	}
+	return c;
+}
+
+int
+tx_frame_build(struct dtc_sess_engine *e, const struct dtc_sess *s, struct rte_mbuf *m)
+{
+	struct dtc_seg *seg = dtc_seg_of(m);
+	struct rte_tcp_hdr *th = rte_pktmbuf_mtod(m, struct rte_tcp_hdr *);
+	unsigned int l3 = s->key.family == 4 ? 20 : 40;
+	uint8_t *eth;
+	uint16_t c;
+
+	c = tcp_rewrite(&s->key, seg, th);
 	eth = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)(ETH_HLEN + l3));
 	if (eth == NULL)
 		return -ENOSPC;
-	ip = eth + ETH_HLEN;
-	memset(eth, 0, 6); /* the next hop is written at each transmission */
-	memcpy(eth + 6, &e->conf.src_mac, 6);
-	if (k->family == 4) {
-		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
-
-		eth[12] = 0x08;
-		eth[13] = 0x00;
-		h->version_ihl = 0x45;
-		h->type_of_service = 0;
-		h->total_length = rte_cpu_to_be_16((uint16_t)(l3 + l4));
-		h->packet_id = rte_cpu_to_be_16(e->ip_id++);
-		h->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		h->time_to_live = 64;
-		h->next_proto_id = IPPROTO_TCP;
-		h->hdr_checksum = 0;
-		h->src_addr = k->client.a32[0];
-		h->dst_addr = k->server.a32[0];
-		h->hdr_checksum = rte_ipv4_cksum(h);
-	} else {
-		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
-
-		eth[12] = 0x86;
-		eth[13] = 0xdd;
-		h->vtc_flow = RTE_BE32(6u << 28);
-		h->payload_len = rte_cpu_to_be_16((uint16_t)l4);
-		h->proto = IPPROTO_TCP;
-		h->hop_limits = 64;
-		memcpy(h->src_addr, k->client.a8, 16);
-		memcpy(h->dst_addr, k->server.a8, 16);
-	}
-	if (!inc)
-		c = dtc_tcp_cksum(ip, k->family);
+	l2l3_write(e, &s->key, NULL, eth, seg->tcp_hlen + seg->payload_len);
+	if (!(seg->sflags & DTC_SEG_F_CSUM_OK))
+		c = dtc_tcp_cksum(eth + ETH_HLEN, s->key.family);
 	th->cksum = c;
 	seg->l3_len = (uint8_t)l3;
 	m->l2_len = ETH_HLEN;
@@ -325,31 +376,6 @@ tx_ctl(struct dtc_sess_engine *e, struct dtc_sess *s, uint8_t flags, uint32_t se
 	return true;
 }
 
-static inline uint64_t
-sum_words(const void *p, unsigned int n32, uint64_t sum)
-{
-	const uint8_t *b = p;
-	unsigned int i;
-
-	for (i = 0; i < n32; i++) {
-		uint32_t w;
-
-		memcpy(&w, b + 4 * i, 4);
-		sum += w;
-	}
-	return sum;
-}
-
-static inline uint16_t
-fold64(uint64_t s)
-{
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffffffff) + (s >> 32);
-	s = (s & 0xffff) + (s >> 16);
-	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)s;
-}
-
 /*
  * A pure ACK, the most frequent segment the engine makes (one per response): the headers
  * are composed on the stack and their checksums summed from there, then copied into the
@@ -404,38 +430,7 @@ tx_ack(struct dtc_sess_engine *e, struct dtc_sess *s)
 	sum = sum_words(&k->server, l3 == 20 ? 1 : 4, sum);
 	sum += rte_cpu_to_be_16(IPPROTO_TCP) + rte_cpu_to_be_16((uint16_t)hl);
 	t.h.cksum = (uint16_t)~fold64(sum);
-	memcpy(p, &mac, 6);
-	memcpy(p + 6, &e->conf.src_mac, 6);
-	if (l3 == 20) {
-		struct rte_ipv4_hdr ih;
-
-		p[12] = 0x08;
-		p[13] = 0x00;
-		ih.version_ihl = 0x45;
-		ih.type_of_service = 0;
-		ih.total_length = rte_cpu_to_be_16((uint16_t)(20 + hl));
-		ih.packet_id = rte_cpu_to_be_16(e->ip_id++);
-		ih.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		ih.time_to_live = 64;
-		ih.next_proto_id = IPPROTO_TCP;
-		ih.hdr_checksum = 0;
-		ih.src_addr = k->client.a32[0];
-		ih.dst_addr = k->server.a32[0];
-		ih.hdr_checksum = (uint16_t)~fold64(sum_words(&ih, 5, 0));
-		memcpy(p + ETH_HLEN, &ih, 20);
-	} else {
-		struct rte_ipv6_hdr ih;
-
-		p[12] = 0x86;
-		p[13] = 0xdd;
-		ih.vtc_flow = RTE_BE32(6u << 28);
-		ih.payload_len = rte_cpu_to_be_16((uint16_t)hl);
-		ih.proto = IPPROTO_TCP;
-		ih.hop_limits = 64;
-		memcpy(ih.src_addr, k->client.a8, 16);
-		memcpy(ih.dst_addr, k->server.a8, 16);
-		memcpy(p + ETH_HLEN, &ih, 40);
-	}
+	l2l3_write(e, k, &mac, p, hl);
 	memcpy(p + ETH_HLEN + l3, &t, hl);
 	m->l2_len = ETH_HLEN;
 	m->l3_len = l3;
