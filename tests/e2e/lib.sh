@@ -169,8 +169,9 @@ _e2e_cleanup() {
 		name=${E2E_ORDER[$i]}
 		[ -n "${E2E_PID[$name]:-}" ] && e2e_stop "$name" 3 >/dev/null
 	done
-	# Anything else the test left running in the background (its own children, by PID).
-	pkill -TERM -P $$ 2>/dev/null
+	# Anything else the test left running in the background (its own children, by PID; $BASHPID,
+	# not $$: the demo runs the library in a subshell, which pkill -P $$ would end too).
+	pkill -TERM -P "$BASHPID" 2>/dev/null
 	if [ "$E2E_LAB_OWNED" = 1 ]; then
 		DTC_LAB_LOCKED=1 "$E2E_SETUP" lab down >/dev/null 2>&1 \
 			|| echo "e2e: cleanup: lab down failed (the next 'lab up' removes the leftovers)"
@@ -635,6 +636,15 @@ e2e_tel() {
 	shift
 	[ -n "${E2E_RUNDIR[$name]:-}" ] || return 1
 	/usr/bin/python3 "$E2E_TELEMETRY" "${E2E_RUNDIR[$name]}" "$@"
+}
+
+# e2e_tel_flat NAME COMMAND...: every entry of the commands' replies, "CMD.KEY VALUE" lines
+# (e.g. "drops.engine/collision 0", "stats.sessions_active 3"), one connection.
+e2e_tel_flat() {
+	local name=$1
+	shift
+	[ -n "${E2E_RUNDIR[$name]:-}" ] || return 1
+	/usr/bin/python3 "$E2E_TELEMETRY" "${E2E_RUNDIR[$name]}" --flat "$@"
 }
 
 # e2e_copy_stat NAME KEY...: values from the copier's /dtc/copy/stats (captured, copied,
