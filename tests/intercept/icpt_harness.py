@@ -158,10 +158,11 @@ class Copier:
         self.send(route_msg(cip, cport, tip, tport))
 
     def _reader(self):
-        buf = b""
+        buf = bytearray()
+        off = 0
         while self.running:
             try:
-                d = self.s.recv(65536)
+                d = self.s.recv(1 << 20)
             except socket.timeout:
                 continue
             except OSError:
@@ -170,19 +171,22 @@ class Copier:
                 self.closed = True
                 break
             buf += d
-            while len(buf) >= 2:
-                n = struct.unpack(">H", buf[:2])[0]
+            got = []
+            while len(buf) - off >= 2:
+                n = (buf[off] << 8) | buf[off + 1]
                 if n < 1 or n > 16:
                     self.bad = "count %d" % n
                     self.running = False
                     break
-                if len(buf) < 2 + 64 * n:
+                if len(buf) - off < 2 + 64 * n:
                     break
-                with self.lock:
-                    for i in range(n):
-                        self.records.append(buf[2 + 64 * i:2 + 64 * (i + 1)])
-                    self.frames += 1
-                buf = buf[2 + 64 * n:]
+                got += [bytes(buf[off + 2 + 64 * i:off + 2 + 64 * (i + 1)]) for i in range(n)]
+                off += 2 + 64 * n
+                self.frames += 1
+            del buf[:off]
+            off = 0
+            with self.lock:
+                self.records += got
 
     def count(self):
         with self.lock:
