@@ -7,11 +7,11 @@
 # --help parses every line of it, values included, and exits 0); a bad line makes it exit 2;
 # the systemd units pass systemd-analyze verify (with the built binaries in ExecStart) and
 # point at the example file names; the log and pid paths of the examples are those the
-# logrotate snippet and the units expect.
+# logrotate snippet and the units expect; docs/usage.md's option tables match --help.
 
 set -u
 SRC=${DTC_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-BUILD=${DTC_BUILD:-$SRC/build}
+BUILD=$(cd "${DTC_BUILD:-$SRC/build}" && pwd)
 CONF=$SRC/config
 declare -A BIN=([dpdk-tcpcopy]=$BUILD/app/copy/dpdk-tcpcopy
 	[dpdk-intercept]=$BUILD/app/intercept/dpdk-intercept)
@@ -108,6 +108,12 @@ for app in dpdk-tcpcopy dpdk-intercept; do
 		check "$app.service: systemd-analyze verify is clean${out:+: $out}" [ $rc = 0 -a -z "$out" ]
 	fi
 done
+
+# docs/usage.md's option tables are generated from --help: they must still match it.
+out=$(/usr/bin/python3 "$SRC/tests/e2e/help_table.py" "$BUILD" "$SRC/docs/usage.md" --check 2>&1)
+rc=$?
+echo "$out"
+check "docs/usage.md option tables match both apps' --help" [ $rc = 0 ]
 
 echo "$((checks - fails)) of $checks checks passed"
 [ "$fails" = 0 ]
