@@ -90,6 +90,26 @@ add_port(uint16_t port)
 	app.ports[app.n_ports++] = port;
 }
 
+static bool eal_up;
+
+/* Leave before the data path runs: ports closed (virtual devices hold libpcap handles and
+ * sockets), EAL cleaned up, so that nothing leaks even on an error exit. */
+static void __attribute__((noreturn))
+early_exit(int status)
+{
+	uint16_t port;
+
+	if (eal_up) {
+		RTE_ETH_FOREACH_DEV(port) {
+			(void)rte_eth_dev_stop(port);
+			rte_eth_dev_close(port);
+		}
+		rte_eal_cleanup();
+	}
+	dtc_log_close();
+	exit(status);
+}
+
 static void __attribute__((format(printf, 1, 2), noreturn))
 fail(const char *fmt, ...)
 {
@@ -101,7 +121,17 @@ fail(const char *fmt, ...)
 	va_end(ap);
 	COPY_LOG(ERR, "%s", buf);
 	fprintf(stderr, "dpdk-tcpcopy: %s\n", buf);
-	exit(1);
+	early_exit(1);
+}
+
+/* A bad option value only found out once the EAL is up (-m too small, -F for the file's
+ * link type): the same message and status as the option parser's. */
+static void __attribute__((noreturn))
+opt_fail(const char *prog, const char *opt, const char *value, const char *reason)
+{
+	fprintf(stderr, "%s: invalid value '%s' for option %s: %s\n", prog, value, opt, reason);
+	fprintf(stderr, "Try '%s -- --help' for more information.\n", prog);
+	early_exit(DTC_EXIT_USAGE);
 }
 
 /* ------------------------------------------------------------------ */
@@ -195,7 +225,7 @@ memory_plan(uint16_t n_txq, const char *prog)
 	if (dtc_copy_plan_make(p, app.o.max_memory_mb, app.n_workers, rxd, txd, app.n_lcores,
 			&app.sconf, err, sizeof(err)) != 0) {
 		snprintf(mb, sizeof(mb), "%" PRIu64, app.o.max_memory_mb);
-		dtc_opt_fail(prog, "-m/--max-memory", mb, err);
+		opt_fail(prog, "-m/--max-memory", mb, err);
 	}
 	COPY_LOG(INFO, "memory plan for -m %" PRIu64 " MB: %u lcore(s), %u worker(s); %u mbufs "
 		"of %u bytes = %.1f MB (%u fixed for descriptors, caches and rings); per worker "
@@ -422,7 +452,7 @@ setup(const char *prog)
 		if (rd == NULL) {
 			COPY_LOG(ERR, "%s", err);
 			fprintf(stderr, "dpdk-tcpcopy: %s\n", err);
-			exit(EXIT_FILE);
+			early_exit(EXIT_FILE);
 		}
 		link = dtc_pcap_link(rd);
 		app.offline = true;
@@ -430,7 +460,7 @@ setup(const char *prog)
 	if (o->filter != NULL) {
 		app.filter = dtc_filter_compile(o->filter, link, err, sizeof(err));
 		if (app.filter == NULL)
-			dtc_opt_fail(prog, "-F/--filter", o->filter, err);
+			opt_fail(prog, "-F/--filter", o->filter, err);
 	}
 	make_workers(ctl_own_queue);
 	make_rx();
@@ -743,6 +773,7 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return 1;
 	}
+	eal_up = true;
 	dtc_signals_install();
 	dtc_clock_init();
 	dtc_copy_epoch_us = dtc_now_us();

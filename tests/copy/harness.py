@@ -196,3 +196,58 @@ def wait_telemetry(prefix, cmd, pred, timeout):
                 return r
         time.sleep(0.2)
     return last
+
+
+NGINX_CONF = """user root;
+worker_processes 1;
+pid {dir}/nginx-{name}.pid;
+error_log {dir}/nginx-{name}-error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    log_format t '$remote_addr $remote_port "$request" $status $connection $connection_requests $msec';
+    access_log {dir}/nginx-{name}-access.log t;
+    client_body_temp_path {dir}/nginx-{name}-tmp/body;
+    proxy_temp_path {dir}/nginx-{name}-tmp/proxy;
+    fastcgi_temp_path {dir}/nginx-{name}-tmp/fastcgi;
+    uwsgi_temp_path {dir}/nginx-{name}-tmp/uwsgi;
+    scgi_temp_path {dir}/nginx-{name}-tmp/scgi;
+    keepalive_requests 10000;
+    keepalive_timeout 120s;
+    server {{
+        listen {addr}:{port};
+        location / {{ return 200 "test server: $uri\\n"; }}
+    }}
+}}
+"""
+
+
+def nginx(lab, ns, name, addr, port=80):
+    """Start nginx in a namespace; returns (process, access log path) once it listens."""
+    os.makedirs(lab.path("nginx-%s-tmp" % name), exist_ok=True)
+    conf = lab.path("nginx-%s.conf" % name)
+    with open(conf, "w") as f:
+        f.write(NGINX_CONF.format(dir=lab.dir, name=name, addr=addr, port=port))
+    p = lab.start("nginx-" + name, ["nginx", "-c", conf, "-g", "daemon off;"], ns=ns)
+    end = time.time() + 10
+    while time.time() < end:
+        out = lab.nsx(ns, "ss", "-ltnH", check=False).stdout
+        if "%s:%d" % (addr, port) in out:
+            return p, lab.path("nginx-%s-access.log" % name)
+        time.sleep(0.1)
+    raise RuntimeError("nginx %s did not start: %s" % (name, lab.log(p)))
+
+
+def access_log(path):
+    """nginx access log lines (format t) as dicts."""
+    out = []
+    try:
+        lines = open(path).read().splitlines()
+    except FileNotFoundError:
+        return out
+    for line in lines:
+        addr, port, rest = line.split(" ", 2)
+        req, tail = rest[1:].split('" ', 1)
+        status, conn, conn_req, msec = tail.split()
+        out.append({"addr": addr, "port": int(port), "request": req, "status": int(status),
+                    "conn": int(conn), "conn_req": int(conn_req), "t": float(msec)})
+    return out
