@@ -12,12 +12,20 @@ connection.  The kernel of its namespace has no address on IF, so it stays out o
 At start it checks the copier's responder: an ARP request and an ICMP echo for --copier-ip.
 Everything it does is logged as JSON lines (the checker compares them with the capture).
 Stops on SIGTERM/SIGINT or after --timeout seconds.
+
+With --ctl-listen ADDR:PORT it also plays dpdk-intercept (three-host mode, IPv4): it accepts
+the copier's control connections (protocol v1: version message, 14-byte routes) and, instead
+of putting its TCP answers on the wire, sends each one as a 64-byte header record (batched
+frame of one) on the connection that registered the route of its destination; an answer
+whose route has not arrived yet is held until it does, as an intercept holds SYN-ACKs.
 """
 
 import argparse
 import json
 import select
 import signal
+import socket
+import struct
 import sys
 import time
 
@@ -41,13 +49,84 @@ class Peer:
         self.n_conn = 0
         self.copier_mac = None
         self.asked = False
+        self.lsock = None
+        self.ctl = {}        # socket -> {"buf": bytes, "version": int or None}
+        self.routes = {}     # (client ip, client port) -> socket
+        self.held = []       # (key, frame bytes) waiting for their route
+        if a.ctl_listen:
+            host, port = a.ctl_listen.rsplit(":", 1)
+            self.lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self.lsock.bind((host, int(port)))
+            self.lsock.listen(16)
 
     def note(self, **kv):
         kv["t"] = time.time()
         self.log.write(json.dumps(kv) + "\n")
 
     def send(self, pkt):
+        if self.lsock is not None and IP in pkt and TCP in pkt:
+            self.to_intercept_channel(pkt)
+            return
         self.sock.send(pkt)
+
+    # --- the intercept role --------------------------------------------------------------
+    def record(self, pkt):
+        """64-byte v1 record: IPv4 header (20 bytes, tot_len kept), TCP header, 24 option
+        bytes zero-padded."""
+        ip = bytes(pkt[IP])
+        ihl = (ip[0] & 0x0F) * 4
+        tcp = ip[ihl:]
+        doff = (tcp[12] >> 4) * 4
+        opts = tcp[20:doff][:24]
+        return ip[:20] + tcp[:20] + opts + b"\0" * (24 - len(opts))
+
+    def to_intercept_channel(self, pkt):
+        key = (pkt[IP].dst, pkt[TCP].dport)
+        rec = self.record(pkt)
+        c = self.routes.get(key)
+        if c is None:
+            self.held.append((key, rec))
+            self.note(ev="held", dst=key[0], dport=key[1])
+            return
+        c.sendall(struct.pack("!H", 1) + rec)
+
+    def ctl_accept(self):
+        c, _ = self.lsock.accept()
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.ctl[c] = {"buf": b"", "version": None}
+        self.note(ev="ctl_accept")
+
+    def ctl_read(self, c):
+        st = self.ctl[c]
+        data = c.recv(65536)
+        if not data:
+            self.note(ev="ctl_closed")
+            del self.ctl[c]
+            c.close()
+            return
+        st["buf"] += data
+        while len(st["buf"]) >= 14:
+            msg, st["buf"] = st["buf"][:14], st["buf"][14:]
+            cip, cport, typ, tip, tport = struct.unpack("!4sHH4sH", msg)
+            if st["version"] is None:
+                st["version"] = typ
+                self.note(ev="ctl_version", version=typ,
+                          zero=cip == b"\0" * 4 and cport == 0 and tip == b"\0" * 4 and
+                          tport == 0)
+                continue
+            key = (socket.inet_ntoa(cip), cport)
+            self.note(ev="route", type=typ, client=key[0], cport=cport,
+                      target=socket.inet_ntoa(tip), tport=tport)
+            if typ == 1:
+                self.routes[key] = c
+                keep = []
+                for k, rec in self.held:
+                    if k == key:
+                        c.sendall(struct.pack("!H", 1) + rec)
+                    else:
+                        keep.append((k, rec))
+                self.held = keep
 
     def probe_copier(self):
         """ARP and ping the copier's --tx-ip: its responder must answer both."""
@@ -175,8 +254,14 @@ class Peer:
             if (self.copier_mac is None and self.asked and time.time() > probed + 0.5):
                 self.probe_copier()
                 probed = time.time()
-            r, _, _ = select.select([self.sock], [], [], 0.2)
-            if not r:
+            rl = [self.sock] + ([self.lsock] if self.lsock else []) + list(self.ctl)
+            r, _, _ = select.select(rl, [], [], 0.2)
+            for s in r:
+                if s is self.lsock:
+                    self.ctl_accept()
+                elif s in self.ctl:
+                    self.ctl_read(s)
+            if self.sock not in r:
                 continue
             pkt = self.sock.recv()
             if pkt is not None:
@@ -193,6 +278,8 @@ def main():
     ap.add_argument("--copier-ip", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--timeout", type=float, default=50)
+    ap.add_argument("--ctl-listen", default=None,
+                    help="ADDR:PORT: play the intercept on the control channel")
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
