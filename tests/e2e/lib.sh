@@ -485,7 +485,8 @@ e2e_redis_stop() { e2e_stop "$1" "${2:-5}"; }
 
 # e2e_dpdk_start NAME NS BIN IFACES [EAL_ARGS...] [-- APP_ARGS...]
 # BIN: a path, or dpdk-tcpcopy / dpdk-intercept from $E2E_BUILD.  IFACES: comma-separated
-# interfaces of NS, one net_af_packet vdev each (port 0, 1, ... in that order).  EAL defaults:
+# interfaces of NS, one net_af_packet vdev each (port 0, 1, ... in that order); IFACE:ARG=V
+# adds a vdev argument (dtc-cptx:qpairs=3).  EAL defaults:
 # --no-huge -m ${E2E_DPDK_MEM:-512} --no-pci, a unique --file-prefix, -l 0 unless the EAL
 # arguments choose cores, --log-level=lib.*:warning.  Stop with e2e_dpdk_stop (INT).
 e2e_dpdk_start() {
@@ -507,7 +508,8 @@ e2e_dpdk_start() {
 	[ "$lcores" = 1 ] || eal+=(-l 0)
 	IFS=, read -ra a <<<"$ifaces"
 	for ifn in "${a[@]}"; do
-		eal+=("--vdev=net_af_packet$i,iface=$ifn")
+		# "IFACE:ARG=V" passes ARG=V to that vdev (e.g. qpairs=3)
+		eal+=("--vdev=net_af_packet$i,iface=${ifn/:/,}")
 		i=$((i + 1))
 	done
 	e2e_spawn "$name" "$ns" INT "$bin" --no-huge -m "${E2E_DPDK_MEM:-512}" --no-pci \
@@ -655,13 +657,24 @@ e2e_copy_stat() {
 	e2e_tel "$name" /dtc/copy/stats "$@"
 }
 
-# e2e_intercept_start NAME [APP_ARGS...]: dpdk-intercept on the aux host's capture port,
-# answering ARP for LAB_AUX_IP, capturing what the test server sends (-F 'tcp and src host
-# LAB_TS_IP' unless APP_ARGS give another -F); waits until its control port listens.
+# e2e_intercept_start NAME [APP_ARGS...] | NAME EAL_ARGS... -- APP_ARGS...: dpdk-intercept
+# on the aux host's capture port, answering ARP for LAB_AUX_IP, capturing what the test
+# server sends (-F 'tcp and src host LAB_TS_IP' unless APP_ARGS give another -F); waits until
+# its control port listens.  EAL arguments only when a "--" separates them (e.g. -l 0-1).
 e2e_intercept_start() {
-	local name=$1
+	local name=$1 eal=() a
 	shift
-	e2e_dpdk_start "$name" "$LAB_NS_AUX" dpdk-intercept "$LAB_AUX_CAP_IF" -- \
+	for a in "$@"; do
+		if [ "$a" = -- ]; then
+			while [ "$1" != -- ]; do
+				eal+=("$1")
+				shift
+			done
+			shift
+			break
+		fi
+	done
+	e2e_dpdk_start "$name" "$LAB_NS_AUX" dpdk-intercept "$LAB_AUX_CAP_IF" "${eal[@]}" -- \
 		-F "tcp and src host $LAB_TS_IP" --ip "$LAB_AUX_IP" --idle-sleep "$E2E_IDLE_SLEEP" \
 		--stats-interval 5 "$@" || return 1
 	e2e_wait_port "$LAB_NS_AUX" "$LAB_AUX_CTL_IP" "$LAB_CTL_PORT" 30 \
@@ -676,7 +689,8 @@ _e2e_copy_ready() {
 
 # e2e_copy_start NAME [EAL_ARGS...] [-- APP_ARGS...]: dpdk-tcpcopy on the copier's ports (port 0
 # = RX on the mirror, port 1 = TX on the test LAN) with --tx-ip LAB_CP_TX_IP (E2E_COPY_TX_IP=""
-# leaves it out), -m 128, a stats line every second and the idle back-off; APP_ARGS come
+# leaves it out; E2E_COPY_TX_QPAIRS=N gives the TX port N queue pairs, one per worker and one
+# for the control lcore), -m 128, a stats line every second and the idle back-off; APP_ARGS come
 # after these and so override them (give -x and -s/--response-port).  Returns once its
 # telemetry answers (and, with -s, an intercept is connected): from then on it copies what
 # the mirror carries.
@@ -693,7 +707,8 @@ e2e_copy_start() {
 	for a in "$@"; do
 		case "$a" in -s | --intercept | --intercept=* | -s*) want_icpt=1 ;; esac
 	done
-	e2e_dpdk_start "$name" "$LAB_NS_CP" dpdk-tcpcopy "$LAB_CP_RX_IF,$LAB_CP_TX_IF" "${eal[@]}" \
+	e2e_dpdk_start "$name" "$LAB_NS_CP" dpdk-tcpcopy \
+		"$LAB_CP_RX_IF,$LAB_CP_TX_IF${E2E_COPY_TX_QPAIRS:+:qpairs=$E2E_COPY_TX_QPAIRS}" "${eal[@]}" \
 		-- "${txip[@]}" -m "${E2E_COPY_MB:-128}" --stats-interval 1 \
 		--idle-sleep "$E2E_IDLE_SLEEP" "$@" || return 1
 	if ! e2e_wait_until 30 "dpdk-tcpcopy $name to run" _e2e_copy_ready "$name" "$want_icpt"; then
