@@ -309,6 +309,10 @@ on_route(void *arg, const struct dtc_flow_key *k, uint16_t type)
 	struct icpt_server *s = arg;
 
 	s->stats[ICPT_SRV_routes_msgs]++;
+	/* Delivering held records may have closed this very connection (send error): the
+	 * rest of its buffer must not register routes for a slot that is free now. */
+	if (s->c[s->cur].fd < 0)
+		return;
 	if (type == DTC_V1_ROUTE_ADD)
 		icpt_rt_add(s->rt, k, s->cur, s->now, on_held, s);
 	else

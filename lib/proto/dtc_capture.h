@@ -82,7 +82,9 @@ void dtc_responder_init(struct dtc_responder *r, rte_be32_t ip,
  * Offer a parsed frame (Ethernet link) to the responder.  Returns true when it was an ARP
  * request or ICMP echo request for r->ip: the mbuf has then been turned into the reply in
  * place (ready to transmit) and must be sent, not freed.  Returns false for anything else
- * (the mbuf is untouched).
+ * (the mbuf is untouched).  An ARP request must be in one segment, an ICMP request's headers
+ * in the first one (as any NIC delivers them); VLAN tags are kept in the reply.  Requests from
+ * broadcast/multicast senders, fragments and ARP with a multicast sender MAC are not answered.
  */
 bool dtc_responder_input(struct dtc_responder *r, struct rte_mbuf *m,
 	const struct dtc_pkt_info *pi);
