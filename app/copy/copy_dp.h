@@ -171,6 +171,19 @@ unsigned int dtc_copy_rx_burst(struct dtc_copy_rx *rx, struct rte_mbuf **pkts, u
 /* One pass over the RX ports (one burst from each, round-robin start). */
 unsigned int dtc_copy_rx_poll(struct dtc_copy_rx *rx, uint64_t now_us);
 
+/*
+ * Run to completion on one lcore (RX, front and the one worker's engine, as with 1 or 2
+ * lcores; rx->direct must be set): RX burst -> parse -> -F -> front -> engine, then the
+ * engine's timers and TX burst.  The benchmark drives exactly this.
+ */
+static inline unsigned int
+dtc_copy_rtc_poll(struct dtc_copy_rx *rx, struct dtc_copy_worker *w, uint64_t now_us)
+{
+	unsigned int work = dtc_copy_rx_poll(rx, now_us);
+
+	return work + dtc_copy_worker_poll(w, now_us);
+}
+
 /* ------------------------------------------------------------------ */
 /* Offline source (-i): the file paced by its timestamps into dtc_copy_rx_burst. */
 

@@ -518,10 +518,15 @@ lcore_rx(void *arg)
 	dtc_idle_init(&idle, app.o.idle_sleep_us);
 	while (running()) {
 		uint64_t now = dtc_copy_now_us();
-		unsigned int work = source_poll(now);
+		unsigned int work;
 
-		if (with_worker)
-			work += dtc_copy_worker_poll(app.workers[0], now);
+		if (with_worker && !app.offline)
+			work = dtc_copy_rtc_poll(&app.rx, app.workers[0], now);
+		else if (with_worker)
+			work = dtc_copy_offline_poll(&app.off, now) +
+				dtc_copy_worker_poll(app.workers[0], now);
+		else
+			work = source_poll(now);
 		dtc_idle_update(&idle, work);
 		app.idle_sleeps[id] = idle.sleeps;
 	}

@@ -13,13 +13,16 @@ held, as an intercept does).  The copier runs with 2 lcores (main: control; the 
 worker).  Checked: -C 2 connections, each opened with the v1 version message; a route
 (add, -c address, client port, target) for every session; every request served in order and
 every session ended through records alone; nothing from the test server on the wire; the
-telemetry view of the intercepts; SIGINT exits 0.
+telemetry view of the intercepts; once the intercept is gone, the copier (no -L) exits with
+status 1 after its grace period.
 """
 
 import json
 import os
 import signal
+import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
@@ -68,9 +71,18 @@ def main():
         chk(ic.get("up") == 1 and ic.get("conns_up") == 2 and ic.get("routes_sent", 0) >= n
             and ic.get("records", 0) > 0 and ic.get("bad_records") == 0,
             "telemetry /dtc/copy/intercepts: 1 up, 2 connections, routes and records (%s)" % ic)
-        rc = lab.stop(cp, signal.SIGINT, timeout=20)
-        chk(rc == 0, "SIGINT: exit status 0 (got %s)" % rc)
+        # the intercept goes away: without -L the copier gives up after the grace period
+        t_gone = time.time()
         lab.stop(peer)
+        try:
+            rc = cp.wait(timeout=25)
+        except subprocess.TimeoutExpired:
+            rc = lab.stop(cp, signal.SIGINT)
+        took = time.time() - t_gone
+        chk(rc == 1 and "no intercept connected for 10 s" in lab.log(cp) and 9 < took < 20,
+            "intercept gone, no -L: exit 1 after the 10 s grace period (status %s, %.1f s)" %
+            (rc, took))
+        chk("summary after" in lab.log(cp), "the summary is printed on that exit too")
         lab.stop(dump, signal.SIGINT)
         ev = [json.loads(l) for l in open(lab.path("peer.jsonl"))]
         vers = [e for e in ev if e["ev"] == "ctl_version"]
