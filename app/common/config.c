@@ -19,6 +19,18 @@
 #define CONFIG_MAX_BYTES (1u << 20)
 #define CONFIG_MAX_WORDS 4096
 
+/*
+ * Where each option word of the last expanded --config file came from, so that an error
+ * found later by an app's option parser can still say "FILE:LINE".  Words are looked up by
+ * address: getopt's optarg and argv entries point into them.
+ */
+static struct {
+	char file[256];
+	unsigned int n;
+	const char *word[CONFIG_MAX_WORDS];
+	unsigned int line[CONFIG_MAX_WORDS];
+} origin;
+
 int
 dtc_argv_push(struct dtc_argv *a, const char *s)
 {
@@ -133,6 +145,20 @@ trim(char *s)
 	return s;
 }
 
+/* The file line of each word pushed to the option vector while parsing (by index). */
+static unsigned int opt_line[CONFIG_MAX_WORDS];
+
+static int
+push_opt(struct dtc_argv *opts, const char *w, unsigned int line)
+{
+	int idx = opts->argc;
+
+	if (dtc_argv_push(opts, w) != 0)
+		return -1;
+	opt_line[idx] = line;
+	return 0;
+}
+
 static int
 parse_line(char *s, const char *fname, unsigned int line, struct dtc_argv *eal,
 	struct dtc_argv *opts, char *err, size_t errlen)
@@ -176,9 +202,9 @@ parse_line(char *s, const char *fname, unsigned int line, struct dtc_argv *eal,
 	if (strlen(key) + 3 > sizeof(opt))
 		return fail(err, errlen, fname, line, "option name too long");
 	snprintf(opt, sizeof(opt), "--%s", key);
-	if (dtc_argv_push(opts, opt) != 0)
+	if (push_opt(opts, opt, line) != 0)
 		return fail(err, errlen, fname, line, "too many options");
-	if (*val != '\0' && dtc_argv_push(opts, val) != 0)
+	if (*val != '\0' && push_opt(opts, val, line) != 0)
 		return fail(err, errlen, fname, line, "too many options");
 	return 0;
 }
@@ -300,8 +326,15 @@ dtc_config_expand(int argc, char **argv, struct dtc_argv *out, char *err, size_t
 		rc = dtc_argv_push(out, argv[i]);
 	if (rc == 0 && split < argc)
 		rc = dtc_argv_push(out, "--");
-	for (i = 0; rc == 0 && i < opts.argc; i++)
+	origin.n = 0;
+	snprintf(origin.file, sizeof(origin.file), "%s", path != NULL ? path : "");
+	for (i = 0; rc == 0 && i < opts.argc; i++) {
 		rc = dtc_argv_push(out, opts.argv[i]);
+		if (rc == 0 && origin.n < CONFIG_MAX_WORDS) {
+			origin.word[origin.n] = out->argv[out->argc - 1];
+			origin.line[origin.n++] = opt_line[i];
+		}
+	}
 	for (i = split + 1; rc == 0 && i < argc; i++) {
 		if (i == at) {
 			if (strcmp(argv[i], "--config") == 0)
@@ -318,4 +351,22 @@ out:
 	if (rc != 0)
 		dtc_argv_free(out);
 	return rc == 0 ? 0 : -EINVAL;
+}
+
+const char *
+dtc_config_where(const char *p, char *buf, size_t len)
+{
+	unsigned int i;
+
+	if (p == NULL)
+		return NULL;
+	for (i = 0; i < origin.n; i++) {
+		const char *w = origin.word[i];
+
+		if (p >= w && p <= w + strlen(w)) {
+			snprintf(buf, len, "%s:%u", origin.file, origin.line[i]);
+			return buf;
+		}
+	}
+	return NULL;
 }

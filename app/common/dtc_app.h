@@ -35,9 +35,13 @@ int dtc_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 int dtc_parse_u64_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	unsigned int max_n);
 
-/* Print "<prog>: invalid value 'value' for option opt: reason" to stderr and exit(2). */
+/* Print "<prog>: invalid value 'value' for option opt: reason" to stderr and exit(2).  When
+ * value points into a word from a --config file, the message starts with "FILE:LINE: ". */
 void dtc_opt_fail(const char *prog, const char *opt, const char *value, const char *reason)
 	__attribute__((noreturn));
+/* The same with the location given (where may be NULL). */
+void dtc_opt_fail_at(const char *prog, const char *where, const char *opt, const char *value,
+	const char *reason) __attribute__((noreturn));
 
 /* ------------------------------------------------------------------ */
 /* --config FILE: the same long options, one per line ("transfer 80-198.18.1.56:80"), '#'
@@ -61,6 +65,11 @@ int dtc_config_expand(int argc, char **argv, struct dtc_argv *out, char *err, si
 int dtc_config_parse_text(const char *text, size_t len, const char *fname, struct dtc_argv *eal,
 	struct dtc_argv *opts, char *err, size_t errlen);
 void dtc_argv_free(struct dtc_argv *a);
+/*
+ * When p points into an option word that came from the last expanded --config file, write
+ * "FILE:LINE" into buf and return it; otherwise NULL.  Lets option parsers locate errors.
+ */
+const char *dtc_config_where(const char *p, char *buf, size_t len);
 int dtc_argv_push(struct dtc_argv *a, const char *s);
 
 /* Index of "--" in argv (the end of EAL arguments), or argc when absent. */

@@ -63,11 +63,22 @@ dtc_parse_u64_list(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 void
 dtc_opt_fail(const char *prog, const char *opt, const char *value, const char *reason)
 {
+	char buf[300];
+
+	dtc_opt_fail_at(prog, dtc_config_where(value, buf, sizeof(buf)), opt, value, reason);
+}
+
+void
+dtc_opt_fail_at(const char *prog, const char *where, const char *opt, const char *value,
+	const char *reason)
+{
+	fprintf(stderr, "%s: ", prog);
+	if (where != NULL)
+		fprintf(stderr, "%s: ", where);
 	if (value != NULL)
-		fprintf(stderr, "%s: invalid value '%s' for option %s: %s\n", prog, value, opt,
-			reason);
+		fprintf(stderr, "invalid value '%s' for option %s: %s\n", value, opt, reason);
 	else
-		fprintf(stderr, "%s: option %s: %s\n", prog, opt, reason);
+		fprintf(stderr, "option %s: %s\n", opt, reason);
 	fprintf(stderr, "Try '%s -- --help' for more information.\n", prog);
 	exit(DTC_EXIT_USAGE);
 }

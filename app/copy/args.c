@@ -193,6 +193,7 @@ fail_v(struct args_ctx *c, const char *opt, const char *value, const char *fmt, 
 	struct dtc_copy_args_err *e = c->err;
 
 	snprintf(e->opt, sizeof(e->opt), "%s", opt);
+	e->src = value;
 	e->has_value = value != NULL;
 	snprintf(e->value, sizeof(e->value), "%s", value != NULL ? value : "");
 	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
@@ -722,7 +723,9 @@ bad_option(struct args_ctx *c, int argc, char **argv)
 	if (n > 40)
 		n = 40;
 	snprintf(opt, sizeof(opt), "%.*s", (int)n, word);
-	return fail_free(c, "unknown or ambiguous option '%s'", opt);
+	fail_free(c, "unknown or ambiguous option '%s'", opt);
+	c->err->src = word;
+	return DTC_COPY_ARGS_ERROR;
 }
 
 int
@@ -760,9 +763,12 @@ dtc_copy_args_parse_r(int argc, char **argv, struct dtc_copy_opts *o,
 		if (rc != 0)
 			return rc;
 	}
-	if (optind < argc)
-		return fail_free(&c, "unexpected argument '%.200s' (every value follows its option)",
+	if (optind < argc) {
+		fail_free(&c, "unexpected argument '%.200s' (every value follows its option)",
 			argv[optind]);
+		err->src = argv[optind];
+		return DTC_COPY_ARGS_ERROR;
+	}
 	return finish(&c);
 }
 
@@ -814,6 +820,8 @@ dtc_copy_args_parse(int argc, char **argv, struct dtc_copy_opts *o)
 {
 	const char *prog = argc > 0 && argv[0] != NULL ? argv[0] : "dpdk-tcpcopy";
 	struct dtc_copy_args_err err;
+	const char *where;
+	char wbuf[300];
 
 	switch (dtc_copy_args_parse_r(argc, argv, o, &err)) {
 	case DTC_COPY_ARGS_OK:
@@ -827,10 +835,11 @@ dtc_copy_args_parse(int argc, char **argv, struct dtc_copy_opts *o)
 	default:
 		break;
 	}
+	where = dtc_config_where(err.src, wbuf, sizeof(wbuf));
 	if (err.opt[0] != '\0')
-		dtc_opt_fail(prog, err.opt, err.has_value ? err.value : NULL, err.reason);
-	fprintf(stderr, "%s: %s\nTry '%s -- --help' for more information.\n", prog, err.reason,
-		prog);
+		dtc_opt_fail_at(prog, where, err.opt, err.has_value ? err.value : NULL, err.reason);
+	fprintf(stderr, "%s: %s%s%s\nTry '%s -- --help' for more information.\n", prog,
+		where != NULL ? where : "", where != NULL ? ": " : "", err.reason, prog);
 	exit(DTC_EXIT_USAGE);
 }
 

@@ -106,6 +106,7 @@ struct dtc_copy_args_err {
 	char value[256];             /* the offending value (cut at 255 bytes); "" when none */
 	bool has_value;              /* false: "option X: reason" (missing, unknown, required) */
 	char reason[256];
+	const char *src;             /* the argv word it is about (locates --config lines), or NULL */
 };
 
 /*

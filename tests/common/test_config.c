@@ -71,8 +71,21 @@ test_expand(void)
 	struct dtc_argv out;
 	char err[256];
 
+	char where[300];
+	const char *w;
+
 	CHECK(dtc_config_expand(7, argv, &out, err, sizeof(err)) == 0);
 	check_argv(&out, want, (int)(sizeof(want) / sizeof(want[0])));
+	/* words from the file are located by address, command-line words are not */
+	if (out.argc == 14) {
+		w = dtc_config_where(out.argv[8] + 3, where, sizeof(where));
+		CHECK(w != NULL && strstr(w, path) == w && strcmp(w + strlen(path), ":3") == 0);
+		w = dtc_config_where(out.argv[11], where, sizeof(where));
+		CHECK(w != NULL && strcmp(w + strlen(path), ":5") == 0);
+		CHECK(dtc_config_where(out.argv[13], where, sizeof(where)) == NULL);
+		CHECK(dtc_config_where(out.argv[1], where, sizeof(where)) == NULL);
+		CHECK(dtc_config_where(NULL, where, sizeof(where)) == NULL);
+	}
 	dtc_argv_free(&out);
 	unlink(path);
 }
