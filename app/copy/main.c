@@ -45,6 +45,7 @@
 #define CONNECT_TIMEOUT_MS 3000
 #define TELEMETRY_US 250000
 #define CHECK_US 10000
+#define CTL_POLL_US 20
 
 enum { PHASE_RUN = 0, PHASE_STOP };
 
@@ -649,7 +650,7 @@ static void
 main_loop(void)
 {
 	struct dtc_copy_totals t, prev;
-	uint64_t next_tel = 0, next_check = 0, next_stats;
+	uint64_t next_tel = 0, next_check = 0, next_stats, last_ctl = 0;
 	unsigned int quiet = 0, id = rte_lcore_id();
 	struct dtc_idle idle;
 	char line[1024];
@@ -666,7 +667,12 @@ main_loop(void)
 			work += source_poll(now);
 			work += dtc_copy_worker_poll(app.workers[0], now);
 		}
-		work += dtc_copy_ctl_poll(&app.ctl, now);
+		/* Alone on one lcore, the control pass (an epoll_wait syscall with -s) runs when
+		 * the data path is idle or every CTL_POLL_US, not on every busy iteration. */
+		if (app.n_lcores > 1 || work == 0 || now - last_ctl >= CTL_POLL_US) {
+			work += dtc_copy_ctl_poll(&app.ctl, now);
+			last_ctl = now;
+		}
 		dtc_idle_update(&idle, work);
 		app.idle_sleeps[id] = idle.sleeps;
 		if (now < next_check)
