@@ -33,7 +33,8 @@ def query(rundir, cmds):
         for cmd in cmds:
             s.send(cmd.encode())
             reply = json.loads(s.recv(maxlen + 1024).decode())
-            out.append(reply.get(cmd))
+            # The reply's key is the command without its parameters ("/ethdev/stats,0").
+            out.append(reply.get(cmd.split(",", 1)[0]))
     finally:
         s.close()
     return out
