@@ -31,7 +31,7 @@ E2E_LOCK_FD=
 E2E_CLEANED=0
 E2E_ORDER=()
 declare -A E2E_PID=() E2E_SIG=() E2E_LOG=() E2E_NS=() E2E_RC=() E2E_RUNDIR=()
-declare -A E2E_ADDR=() E2E_PORT=()
+declare -A E2E_ADDR=() E2E_PORT=() E2E_ADOPTED=()
 
 # --- messages and checks -------------------------------------------------------------------
 
@@ -303,6 +303,22 @@ e2e_spawn() {
 	e2e_log "started $name (pid ${E2E_PID[$name]}) in ${ns:-the root ns}: $what"
 }
 
+# e2e_adopt NAME PID NS STOPSIG [RUNDIR]: take charge of a process the test did not start as
+# its child (a daemon): e2e_stop and the cleanup stop it by PID (and remove RUNDIR, a DPDK
+# runtime directory); its exit status cannot be read (E2E_RC[NAME] is empty).
+e2e_adopt() {
+	local name=$1
+	E2E_PID[$name]=$2
+	E2E_NS[$name]=$3
+	E2E_SIG[$name]=$4
+	E2E_LOG[$name]=${E2E_LOG[$name]:-$E2E_DIR/$name.log}
+	[ -n "${5:-}" ] && E2E_RUNDIR[$name]=$5
+	E2E_ADOPTED[$name]=1
+	unset "E2E_RC[$name]"
+	[[ " ${E2E_ORDER[*]} " == *" $name "* ]] || E2E_ORDER+=("$name")
+	e2e_log "adopted $name (pid $2) in $3"
+}
+
 # e2e_pid NAME / e2e_running NAME / e2e_logfile NAME
 e2e_pid() { echo "${E2E_PID[$1]:-}"; }
 e2e_running() { _e2e_alive "${E2E_PID[$1]:-}"; }
@@ -327,8 +343,12 @@ e2e_stop() {
 			rc=1
 		fi
 	fi
-	wait "$pid" 2>/dev/null
-	E2E_RC[$name]=$?
+	if [ -n "${E2E_ADOPTED[$name]:-}" ]; then
+		E2E_RC[$name]=    # not our child: its status is not ours to read
+	else
+		wait "$pid" 2>/dev/null
+		E2E_RC[$name]=$?
+	fi
 	E2E_PID[$name]=
 	if [ -n "${E2E_RUNDIR[$name]:-}" ]; then
 		rm -rf "${E2E_RUNDIR[$name]}"
