@@ -140,6 +140,7 @@ _e2e_on_signal() {
 	for name in "${E2E_ORDER[@]}"; do
 		pid=${E2E_PID[$name]:-}
 		[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+		[ -n "${E2E_RUNDIR[$name]:-}" ] && rm -rf "${E2E_RUNDIR[$name]}"
 	done
 	if [ "$E2E_CLEANED" = 0 ]; then
 		E2E_CLEANED=1
@@ -168,6 +169,9 @@ _e2e_cleanup() {
 	for ((i = ${#E2E_ORDER[@]} - 1; i >= 0; i--)); do
 		name=${E2E_ORDER[$i]}
 		[ -n "${E2E_PID[$name]:-}" ] && e2e_stop "$name" 3 >/dev/null
+	done
+	for name in "${E2E_ORDER[@]}"; do
+		_e2e_rm_rundir "$name"
 	done
 	# Anything else the test left running in the background (its own children, by PID; $BASHPID,
 	# not $$: the demo runs the library in a subshell, which pkill -P $$ would end too).
@@ -350,10 +354,7 @@ e2e_stop() {
 		E2E_RC[$name]=$?
 	fi
 	E2E_PID[$name]=
-	if [ -n "${E2E_RUNDIR[$name]:-}" ]; then
-		rm -rf "${E2E_RUNDIR[$name]}"
-		unset "E2E_RUNDIR[$name]"
-	fi
+	_e2e_rm_rundir "$name"
 	return $rc
 }
 
@@ -366,6 +367,15 @@ e2e_wait_exit() {
 	wait "$pid" 2>/dev/null
 	E2E_RC[$name]=$?
 	E2E_PID[$name]=
+	_e2e_rm_rundir "$name"
+}
+
+# The DPDK runtime directory of NAME (the EAL leaves it behind).
+_e2e_rm_rundir() {
+	if [ -n "${E2E_RUNDIR[$1]:-}" ]; then
+		rm -rf "${E2E_RUNDIR[$1]}"
+		unset "E2E_RUNDIR[$1]"
+	fi
 }
 
 _e2e_not_alive() { ! _e2e_alive "$1"; }
