@@ -147,7 +147,7 @@ def main():
         nc, np_ = lab.netns("c"), lab.netns("p")
         ifc, ifp = "dtcC-%s-c0" % tag, "dtcC-%s-p0" % tag
         lab.veth(nc, ifc, np_, ifp, C_MAC, P_MAC)
-        dump = lab.start("tcpdump", ["tcpdump", "-i", ifp, "-n", "-U", "-w",
+        dump = lab.start("tcpdump", ["tcpdump", "--immediate-mode", "-i", ifp, "-n", "-U", "-w",
                                      lab.path("cap.pcap")], ns=np_)
         chk(lab.wait_file_has(dump.dtc_log, "listening on", 10), "tcpdump started")
         peer = lab.start("peer", [PY, os.path.join(HERE, "golden", "peer.py"), "--iface", ifp,

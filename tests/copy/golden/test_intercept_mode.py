@@ -45,7 +45,7 @@ def main():
         lab.veth(nc, "dtcC-im-c1", np_, "dtcC-im-p1")
         lab.nsx(nc, "ip", "addr", "add", CTL_C + "/30", "dev", "dtcC-im-c1")
         lab.nsx(np_, "ip", "addr", "add", CTL_P + "/30", "dev", "dtcC-im-p1")
-        dump = lab.start("tcpdump", ["tcpdump", "-i", "dtcC-im-p0", "-n", "-U", "-w",
+        dump = lab.start("tcpdump", ["tcpdump", "--immediate-mode", "-i", "dtcC-im-p0", "-n", "-U", "-w",
                                      lab.path("cap.pcap")], ns=np_)
         lab.wait_file_has(dump.dtc_log, "listening on", 10)
         peer = lab.start("peer", [PY, os.path.join(HERE, "golden", "peer.py"), "--iface",

@@ -22,7 +22,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
-from harness import Checks, Lab  # noqa: E402
+from harness import Checks, Lab, sh  # noqa: E402
 
 TX_IP = "198.18.1.1"
 TARGET = "198.18.1.56"
@@ -37,19 +37,33 @@ def capture_real(lab, chk):
     lab.nsx(ncl, "ip", "addr", "add", "198.18.0.10/24", "dev", "dtcC-o-cl0")
     lab.nsx(non, "ip", "addr", "add", ONLINE + "/24", "dev", "dtcC-o-on0")
     srv, acc = harness.nginx(lab, non, "online", ONLINE)
-    dump = lab.start("tcpdump", ["tcpdump", "-i", "dtcC-o-on0", "-n", "-U", "-w",
+    dump = lab.start("tcpdump", ["tcpdump", "--immediate-mode", "-i", "dtcC-o-on0", "-n", "-U", "-w",
                                  lab.path("real.pcap"), "tcp port 80"], ns=non)
     chk(lab.wait_file_has(dump.dtc_log, "listening on", 10), "tcpdump on the online server")
     for i in range(N_SESS):
         urls = ["http://%s/o/%d/%d" % (ONLINE, i, j) for j in range(N_REQ)]
-        lab.nsx(ncl, "curl", "-s", "--max-time", "5", "-o", "/dev/null", "-o", "/dev/null",
-                "-o", "/dev/null", *urls)
+        # 'ip netns exec' itself can fail while other tests remount /run/netns: retry it
+        for attempt in range(3):
+            r = lab.nsx(ncl, "curl", "-s", "-S", "--max-time", "5", "-o", "/dev/null", "-o",
+                        "/dev/null", "-o", "/dev/null", *urls, check=False)
+            if r.returncode == 0:
+                break
+            print("curl attempt %d: status %d: %s" % (attempt + 1, r.returncode,
+                                                      r.stderr.strip()))
+            time.sleep(0.5)
         time.sleep(0.4)
-    time.sleep(0.5)
+    time.sleep(1.0)
     lab.stop(dump, signal.SIGINT)
     lab.stop(srv, signal.SIGQUIT)
     online = harness.access_log(acc)
     chk(len(online) == N_SESS * N_REQ, "the online server logged %d requests" % len(online))
+    # the checks below compare with the capture: it must hold every session whole
+    syns = sh("tcpdump", "-nr", lab.path("real.pcap"), "tcp[tcpflags] & tcp-syn != 0 and "
+              "tcp[tcpflags] & tcp-ack == 0").stdout.splitlines()
+    fins = sh("tcpdump", "-nr", lab.path("real.pcap"), "tcp[tcpflags] & tcp-fin != 0").stdout
+    chk(len(syns) == N_SESS and len(fins.splitlines()) == 2 * N_SESS,
+        "the capture holds the %d sessions whole (%d SYNs, %d FINs)" %
+        (N_SESS, len(syns), len(fins.splitlines())))
     return online
 
 

@@ -38,7 +38,7 @@ def sigint_rsts(lab, chk):
     meta = json.load(open(lab.path("open.json")))
     nc, np_ = lab.netns("c"), lab.netns("p")
     lab.veth(nc, "dtcC-ss-c0", np_, "dtcC-ss-p0", C_MAC, P_MAC)
-    dump = lab.start("tcpdump", ["tcpdump", "-i", "dtcC-ss-p0", "-n", "-U", "-w",
+    dump = lab.start("tcpdump", ["tcpdump", "--immediate-mode", "-i", "dtcC-ss-p0", "-n", "-U", "-w",
                                  lab.path("cap.pcap")], ns=np_)
     lab.wait_file_has(dump.dtc_log, "listening on", 10)
     peer = lab.start("peer", [PY, os.path.join(HERE, "golden", "peer.py"), "--iface",
