@@ -111,6 +111,6 @@ main(int argc, char **argv)
 		resp.arp_replies, resp.icmp_replies, resp.ignored);
 	dtc_filter_free(f);
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	t_eal_cleanup();
 	return 0;
 }

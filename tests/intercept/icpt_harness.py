@@ -6,6 +6,7 @@ computed here (not by our C code), telemetry queries."""
 
 import json
 import os
+import shutil
 import signal
 import socket
 import struct
@@ -42,8 +43,16 @@ def start(binary, workdir, vdev, app_args, lcores="0", tag="icpt"):
     return proc, prefix, log
 
 
-def stop(proc, timeout=20):
-    """SIGTERM; returns the exit status (kills and fails after timeout)."""
+def runtime_dir(prefix):
+    """Where the EAL keeps its runtime files (and the telemetry socket), as DPDK decides."""
+    base = os.environ.get("RUNTIME_DIRECTORY") or (
+        "/var/run" if os.getuid() == 0 else os.environ.get("XDG_RUNTIME_DIR", "/tmp"))
+    return os.path.join(base, "dpdk", prefix)
+
+
+def stop(proc, timeout=20, prefix=None):
+    """SIGTERM; returns the exit status (kills and fails after timeout).  With prefix, the
+    runtime directory the EAL leaves behind is removed once the process is gone."""
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
     try:
@@ -52,6 +61,8 @@ def stop(proc, timeout=20):
         proc.kill()
         proc.wait()
         check(False, "intercept did not stop within %d s of SIGTERM" % timeout)
+    if prefix is not None:
+        shutil.rmtree(runtime_dir(prefix), ignore_errors=True)
     return proc.returncode
 
 

@@ -80,6 +80,17 @@ t_eal_init(const char *name)
 	}
 }
 
+/* rte_eal_cleanup(), then remove the (empty) runtime directory the EAL leaves behind. */
+static inline void
+t_eal_cleanup(void)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
+	rte_eal_cleanup();
+	rmdir(dir);
+}
+
 /* An mbuf holding len bytes of data, split into two segments at split (0 = one segment). */
 static inline struct rte_mbuf *
 t_mbuf(struct rte_mempool *mp, const uint8_t *data, uint16_t len, uint16_t split)

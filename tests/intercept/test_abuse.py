@@ -199,7 +199,7 @@ def main():
                 fifo.close()
             except OSError:
                 pass
-            rc = h.stop(proc)
+            rc = h.stop(proc, prefix=prefix)
             if w is not None:
                 w.close()
         h.check(rc == 0, "exit status %s" % rc)

@@ -103,12 +103,13 @@ def main():
         r = run([binary, "--", "--config", os.path.join(d, "none")])
         h.check(r.returncode == 2, "--config missing file: exit %d" % r.returncode)
         # After the EAL, before the port: a port that does not exist.
+        prefix = "dtc-icpt-args-%d" % os.getpid()
         eal = [binary, "--no-huge", "-m", "64", "--no-pci", "-l", "0",
-               "--file-prefix", "dtc-icpt-args-%d" % os.getpid(), "--log-level=lib.*:error",
-               "--vdev", "net_null0"]
+               "--file-prefix", prefix, "--log-level=lib.*:error", "--vdev", "net_null0"]
         r = run(eal + ["--"] + F + ["--rx-port", "3", "-p", str(h.free_port())])
         h.check(r.returncode == 2 and "--rx-port" in r.stderr,
                 "--rx-port 3 with one port: %d %s" % (r.returncode, r.stderr))
+        h.shutil.rmtree(h.runtime_dir(prefix), ignore_errors=True)
         # A bad EAL argument is the EAL's to report (exit 1, not ours).
         r = run([binary, "--bogus-eal-flag", "--"] + F)
         h.check(r.returncode not in (0, 2), "bad EAL argument: exit %d" % r.returncode)

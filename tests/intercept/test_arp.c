@@ -187,6 +187,6 @@ main(int argc, char **argv)
 		return 1;
 	test_resolver(mp);
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	t_eal_cleanup();
 	return t_end(argv[0]);
 }

@@ -99,7 +99,7 @@ def main():
             proc.send_signal(h.signal.SIGHUP)
             time.sleep(0.5)
         finally:
-            rc = h.stop(proc)
+            rc = h.stop(proc, prefix=prefix)
             for p in peers.values():
                 p.close()
         h.check(rc == 0, "exit status %s" % rc)

@@ -320,6 +320,6 @@ main(int argc, char **argv)
 	test_match_vs_libpcap(mp, false);
 	test_errors();
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	t_eal_cleanup();
 	return t_end(argv[0]);
 }

@@ -142,7 +142,7 @@ def main():
             h.check(t["copier_routes"] and sorted(t["copier_routes"]) == [1, 2, 2],
                     "per-copier routes %s" % t["copier_routes"])
         finally:
-            rc = h.stop(proc)
+            rc = h.stop(proc, prefix=prefix)
             for cop in copiers:
                 cop.close()
         output = proc.stdout.read().decode(errors="replace")

@@ -31,6 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 static struct rte_mempool *mp;
+static char runtime_dir[4096];
+
+/* libFuzzer exits without cleaning up: at least leave no empty runtime directory behind. */
+static void
+remove_runtime_dir(void)
+{
+	rmdir(runtime_dir);
+}
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -47,6 +55,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(prefix, sizeof(prefix), "dtc-fuzz-filter-%d", (int)getpid());
 	if (rte_eal_init(10, eal) < 0)
 		abort();
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
+	atexit(remove_runtime_dir);
 	mp = rte_pktmbuf_pool_create("fuzz", 63, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (mp == NULL)
 		abort();
