@@ -111,6 +111,20 @@ struct dtc_copy_worker {
 	uint64_t ctl_tx_drops;
 } __rte_cache_aligned;
 
+/* What dtc_copy_worker_create gives a worker besides its engine and response ring. */
+#define DTC_COPY_W_SEG_RING 0x1     /* its RX role runs on another lcore */
+#define DTC_COPY_W_ROUTE_RING 0x2   /* intercepts (-s): route registrations to the main lcore */
+#define DTC_COPY_W_CTL_TX 0x4       /* it transmits the control lcore's frames */
+
+/*
+ * A worker with its rings and engine: conf is the engine template (mp, limits, maps...); tx
+ * and route callbacks are set to this worker's.  NULL with rte_errno on failure.  The
+ * benchmark builds its workers with this too.
+ */
+struct dtc_copy_worker *dtc_copy_worker_create(const struct dtc_sess_conf *conf, uint16_t id,
+	uint16_t tx_port, uint16_t tx_queue, unsigned int flags, const uint32_t *intercepts_up);
+void dtc_copy_worker_free(struct dtc_copy_worker *w);
+
 /* The engine's callbacks (conf.tx/route with arg = the worker). */
 uint16_t dtc_copy_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n);
 int dtc_copy_worker_route(void *arg, const struct dtc_flow_key *k, uint16_t op);

@@ -207,8 +207,6 @@ sess_conf(void)
 	if (rte_eth_dev_info_get(app.tx_port, &info) == 0)
 		c->tx_offloads = info.tx_offload_capa & (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
-	c->tx = dtc_copy_worker_tx;
-	c->route = o->n_intercept > 0 ? dtc_copy_worker_route : NULL;
 }
 
 static void
@@ -254,36 +252,23 @@ ring(const char *what, unsigned int i, unsigned int count, unsigned int esize, i
 static void
 make_workers(bool ctl_own_queue)
 {
-	int socket = app.sconf.socket_id;
+	struct dtc_sess_conf c = app.sconf;
 	uint16_t i;
 
+	c.mp = app.mp;
 	for (i = 0; i < app.n_workers; i++) {
-		struct dtc_copy_worker *w;
-		struct dtc_sess_conf c = app.sconf;
+		unsigned int flags = 0;
 
-		w = rte_zmalloc_socket("dtc_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
-		if (w == NULL)
-			fail("out of memory for worker %u", i);
-		app.workers[i] = w;
-		w->id = i;
-		w->tx_port = app.tx_port;
-		w->tx_queue = i;
-		w->intercepts_up = &app.ctl.intercepts_up;
-		w->resp_in = ring("resp", i, DTC_COPY_RESP_RING, sizeof(struct dtc_resp), socket);
 		if (app.n_lcores >= 3)
-			w->seg_in = ring("seg", i, DTC_COPY_SEG_RING, sizeof(void *), socket);
+			flags |= DTC_COPY_W_SEG_RING;
 		if (app.o.n_intercept > 0)
-			w->route_out = ring("route", i, DTC_COPY_ROUTE_RING,
-				sizeof(struct dtc_copy_route), socket);
+			flags |= DTC_COPY_W_ROUTE_RING;
 		if (i == 0 && app.n_lcores > 1 && !ctl_own_queue)
-			w->ctl_tx = ring("ctltx", i, DTC_COPY_CTL_RING, sizeof(void *), socket);
-		c.worker_id = i;
-		c.tx_arg = w;
-		c.route_arg = w;
-		c.mp = app.mp;
-		w->eng = dtc_sess_create(&c);
-		if (w->eng == NULL)
-			fail("cannot create the session engine of worker %u: %s", i,
+			flags |= DTC_COPY_W_CTL_TX;
+		app.workers[i] = dtc_copy_worker_create(&c, i, app.tx_port, i, flags,
+			&app.ctl.intercepts_up);
+		if (app.workers[i] == NULL)
+			fail("cannot create worker %u (rings, session engine): %s", i,
 				rte_strerror(rte_errno));
 	}
 }
@@ -725,14 +710,7 @@ shutdown_all(void)
 		dtc_copy_port_stop(app.ports[i]);
 	rte_pdump_uninit();
 	for (i = 0; i < app.n_workers; i++) {
-		struct dtc_copy_worker *w = app.workers[i];
-
-		dtc_sess_free(w->eng);
-		rte_ring_free(w->seg_in);
-		rte_ring_free(w->resp_in);
-		rte_ring_free(w->route_out);
-		rte_ring_free(w->ctl_tx);
-		rte_free(w);
+		dtc_copy_worker_free(app.workers[i]);
 		app.workers[i] = NULL;
 	}
 	dtc_ctl_client_free(app.ctl.client);

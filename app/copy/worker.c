@@ -10,11 +10,81 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 
+#include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_ring.h>
 
 #include "copy_dp.h"
+
+static struct rte_ring *
+worker_ring(const char *what, uint16_t id, unsigned int count, unsigned int esize, int socket)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "dtc_%s_%u", what, id);
+	return rte_ring_create_elem(name, esize, count, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+}
+
+struct dtc_copy_worker *
+dtc_copy_worker_create(const struct dtc_sess_conf *conf, uint16_t id, uint16_t tx_port,
+	uint16_t tx_queue, unsigned int flags, const uint32_t *intercepts_up)
+{
+	struct dtc_sess_conf c = *conf;
+	struct dtc_copy_worker *w;
+	int socket = conf->socket_id, err;
+
+	w = rte_zmalloc_socket("dtc_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	if (w == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	w->id = id;
+	w->tx_port = tx_port;
+	w->tx_queue = tx_queue;
+	w->intercepts_up = intercepts_up;
+	w->resp_in = worker_ring("resp", id, DTC_COPY_RESP_RING, sizeof(struct dtc_resp), socket);
+	if (w->resp_in == NULL)
+		goto fail;
+	if ((flags & DTC_COPY_W_SEG_RING) != 0 && (w->seg_in = worker_ring("seg", id,
+			DTC_COPY_SEG_RING, sizeof(void *), socket)) == NULL)
+		goto fail;
+	if ((flags & DTC_COPY_W_ROUTE_RING) != 0 && (w->route_out = worker_ring("route", id,
+			DTC_COPY_ROUTE_RING, sizeof(struct dtc_copy_route), socket)) == NULL)
+		goto fail;
+	if ((flags & DTC_COPY_W_CTL_TX) != 0 && (w->ctl_tx = worker_ring("ctltx", id,
+			DTC_COPY_CTL_RING, sizeof(void *), socket)) == NULL)
+		goto fail;
+	c.worker_id = id;
+	c.tx = dtc_copy_worker_tx;
+	c.tx_arg = w;
+	c.route = (flags & DTC_COPY_W_ROUTE_RING) != 0 ? dtc_copy_worker_route : NULL;
+	c.route_arg = w;
+	w->eng = dtc_sess_create(&c);
+	if (w->eng == NULL)
+		goto fail;
+	return w;
+fail:
+	err = rte_errno;
+	dtc_copy_worker_free(w);
+	rte_errno = err;
+	return NULL;
+}
+
+void
+dtc_copy_worker_free(struct dtc_copy_worker *w)
+{
+	if (w == NULL)
+		return;
+	dtc_sess_free(w->eng);
+	rte_ring_free(w->seg_in);
+	rte_ring_free(w->resp_in);
+	rte_ring_free(w->route_out);
+	rte_ring_free(w->ctl_tx);
+	rte_free(w);
+}
 
 uint16_t
 dtc_copy_worker_tx(void *arg, struct rte_mbuf **pkts, uint16_t n)
