@@ -170,6 +170,7 @@ fail_v(struct args_ctx *c, const char *opt, const char *value, const char *fmt, 
 	struct icpt_args_err *e = c->err;
 
 	snprintf(e->opt, sizeof(e->opt), "%s", opt);
+	e->src = value;
 	e->has_value = value != NULL;
 	snprintf(e->value, sizeof(e->value), "%s", value != NULL ? value : "");
 	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
@@ -400,8 +401,9 @@ bad_option(struct args_ctx *c, int argc, char **argv)
 	if (optopt != 0)
 		return fail_free(c, "unknown option '-%c'", isprint(optopt) ? optopt : '?');
 	n = strcspn(word, "=");
-	return fail_free(c, "unknown or ambiguous option '%.*s'", (int)RTE_MIN(n, (size_t)40),
-		word);
+	fail_free(c, "unknown or ambiguous option '%.*s'", (int)RTE_MIN(n, (size_t)40), word);
+	c->err->src = word;
+	return ICPT_ARGS_ERROR;
 }
 
 int
@@ -431,9 +433,12 @@ icpt_args_parse_r(int argc, char **argv, struct icpt_opts *o, struct icpt_args_e
 		if (rc != 0)
 			return rc;
 	}
-	if (optind < argc)
-		return fail_free(&c, "unexpected argument '%.200s' (every value follows its option)",
+	if (optind < argc) {
+		fail_free(&c, "unexpected argument '%.200s' (every value follows its option)",
 			argv[optind]);
+		err->src = argv[optind];
+		return ICPT_ARGS_ERROR;
+	}
 	if (o->filter == NULL)
 		return fail(&c, 'F', NULL, "is required (e.g. -F 'tcp and src port 80')");
 	return ICPT_ARGS_OK;
@@ -479,6 +484,8 @@ icpt_args_parse(int argc, char **argv, struct icpt_opts *o)
 {
 	struct icpt_args_err err;
 	const char *prog = argc > 0 && argv[0] != NULL ? argv[0] : "dpdk-intercept";
+	const char *where;
+	char wbuf[300];
 
 	switch (icpt_args_parse_r(argc, argv, o, &err)) {
 	case ICPT_ARGS_OK:
@@ -491,10 +498,11 @@ icpt_args_parse(int argc, char **argv, struct icpt_opts *o)
 			rte_version());
 		exit(0);
 	}
+	where = dtc_config_where(err.src, wbuf, sizeof(wbuf));
 	if (err.opt[0] != '\0')
-		dtc_opt_fail(prog, err.opt, err.has_value ? err.value : NULL, err.reason);
-	fprintf(stderr, "%s: %s\nTry '%s -- --help' for more information.\n", prog, err.reason,
-		prog);
+		dtc_opt_fail_at(prog, where, err.opt, err.has_value ? err.value : NULL, err.reason);
+	fprintf(stderr, "%s: %s%s%s\nTry '%s -- --help' for more information.\n", prog,
+		where != NULL ? where : "", where != NULL ? ": " : "", err.reason, prog);
 	exit(DTC_EXIT_USAGE);
 }
 

@@ -79,6 +79,7 @@ struct icpt_args_err {
 	char value[256];
 	bool has_value;
 	char reason[640];
+	const char *src;             /* the argv word it is about (locates --config lines), or NULL */
 };
 
 /*

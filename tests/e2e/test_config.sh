@@ -67,8 +67,16 @@ for f in "${files[@]}"; do
 	{ cat "$f"; echo "transfr 80-198.18.1.56:80"; } >"$TMP/bad.conf"
 	out=$("${BIN[$app]}" -- --config "$TMP/bad.conf" --help 2>&1)
 	rc=$?
-	check "$name + a misspelt option: exit 2 naming it ($rc)" \
-		[ $rc = 2 -a -n "$(grep -F transfr <<<"$out")" ]
+	line=$(wc -l <"$TMP/bad.conf")
+	check "$name + a misspelt option: exit 2 naming it at bad.conf:$line ($rc)" \
+		[ $rc = 2 -a -n "$(grep -F "bad.conf:$line: unknown or ambiguous option '--transfr'" <<<"$out")" ]
+	# A bad value is located too (stats-interval exists in both apps).
+	{ cat "$f"; echo "stats-interval 5s"; } >"$TMP/bad.conf"
+	line=$(wc -l <"$TMP/bad.conf")
+	out=$("${BIN[$app]}" -- --config "$TMP/bad.conf" --help 2>&1)
+	rc=$?
+	check "$name + a bad value: exit 2 naming bad.conf:$line and the value ($rc)" \
+		[ $rc = 2 -a -n "$(grep -F "bad.conf:$line: invalid value '5s' for option" <<<"$out")" ]
 	{ cat "$f"; echo "eal --vdev 'net_null0"; } >"$TMP/bad.conf"
 	line=$(wc -l <"$TMP/bad.conf")
 	out=$("${BIN[$app]}" -- --config "$TMP/bad.conf" --help 2>&1)
