@@ -365,6 +365,9 @@ struct dtc_copy_totals {
 	bool have_ctl;
 	uint64_t offline_packets, offline_passes;
 	uint64_t idle_sleeps;
+	/* Frames the capture ports (mirror, response) lost before we could read them, as
+	 * their PMDs count them: RX ring full, no mbuf, bad frames. */
+	uint64_t port_imissed, port_rx_nombuf, port_ierrors;
 };
 
 /* The whole application (main.c builds it; stats and telemetry read it). */

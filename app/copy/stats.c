@@ -14,6 +14,7 @@
 
 #include <rte_log.h>
 #include <rte_seqlock.h>
+#include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
 #include "dtc_app.h"
@@ -40,6 +41,35 @@ const char *
 dtc_copy_drop_desc(unsigned int i)
 {
 	return i < DTC_COPY_DROP_MAX ? drop_desc[i] : "?";
+}
+
+static void
+port_add(uint16_t port, struct dtc_copy_totals *t)
+{
+	struct rte_eth_stats ps;
+
+	if (rte_eth_stats_get(port, &ps) != 0)
+		return;
+	t->port_imissed += ps.imissed;
+	t->port_rx_nombuf += ps.rx_nombuf;
+	t->port_ierrors += ps.ierrors;
+}
+
+/* What the capture ports dropped before we saw it (not a hot path: the stats pass only). */
+static void
+port_losses(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
+{
+	unsigned int i;
+	bool resp_is_rx = false;
+
+	if (a->offline)
+		return;
+	for (i = 0; i < a->o.n_rx_ports; i++) {
+		port_add(a->o.rx_ports[i], t);
+		resp_is_rx |= a->o.response_port == a->o.rx_ports[i];
+	}
+	if (a->o.response_port >= 0 && !resp_is_rx)
+		port_add((uint16_t)a->o.response_port, t);
 }
 
 void
@@ -89,6 +119,7 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 	t->offline_passes = a->off.passes;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		t->idle_sleeps += a->idle_sleeps[i];
+	port_losses(a, t);
 }
 
 static const char *
@@ -126,10 +157,16 @@ ended(const struct dtc_copy_totals *t)
 }
 
 static uint64_t
+port_lost(const struct dtc_copy_totals *t)
+{
+	return t->port_imissed + t->port_rx_nombuf + t->port_ierrors;
+}
+
+static uint64_t
 dropped(const struct dtc_copy_totals *t)
 {
 	return sum(t->drop, DTC_COPY_DROP_MAX) + sum(t->front.drop, DTC_SESS_DROP_MAX) +
-		sum(t->sess.drop, DTC_SESS_DROP_MAX);
+		sum(t->sess.drop, DTC_SESS_DROP_MAX) + port_lost(t);
 }
 
 /* Append "name N " for every non-zero counter. */
@@ -192,6 +229,10 @@ dtc_copy_stats_line(const struct dtc_copy_totals *t, const struct dtc_copy_total
 			dtc_sess_drop_name);
 		at = list_nonzero(buf, len, at, "", s->drop, DTC_SESS_DROP_MAX,
 			dtc_sess_drop_name);
+		if (port_lost(t) != 0 && at < len) {
+			w = snprintf(buf + at, len - at, " port_lost %" PRIu64, port_lost(t));
+			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
+		}
 		if (at < len) {
 			w = snprintf(buf + at, len - at, " ]");
 			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
@@ -241,6 +282,10 @@ dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
 	summary_list("drop", s->drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name, dtc_sess_drop_desc);
 	summary_list("not sent", s->txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name, dtc_sess_txf_desc);
 	summary_list("parse", t->perr, DTC_PERR_MAX, perr_name, perr_desc);
+	if (port_lost(t) != 0)
+		COPY_LOG(INFO, "  lost on the capture ports before reading: imissed %" PRIu64
+			" (RX ring full) rx_nombuf %" PRIu64 " ierrors %" PRIu64, t->port_imissed,
+			t->port_rx_nombuf, t->port_ierrors);
 	if (t->have_ctl)
 		COPY_LOG(INFO, "  intercepts: up %u conns %u connects %" PRIu64 " disconnects %"
 			PRIu64 " routes sent %" PRIu64 " dropped %" PRIu64 " records %" PRIu64
@@ -312,6 +357,9 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "offline_packets", t.offline_packets);
 	rte_tel_data_add_dict_u64(d, "offline_passes", t.offline_passes);
 	rte_tel_data_add_dict_u64(d, "idle_sleeps", t.idle_sleeps);
+	rte_tel_data_add_dict_u64(d, "port_imissed", t.port_imissed);
+	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
+	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
 	if (t.have_ctl) {
 		rte_tel_data_add_dict_u64(d, "intercepts_up", t.ctl.intercepts_up);
 		rte_tel_data_add_dict_u64(d, "intercept_conns_up", t.ctl.conns_up);

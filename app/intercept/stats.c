@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <rte_spinlock.h>
+#include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
 #include "intercept.h"
@@ -26,6 +27,9 @@ struct icpt_snap {
 	uint64_t rt[ICPT_RT_STAT_MAX];
 	uint64_t srv[ICPT_SRV_STAT_MAX];
 	uint64_t arp_replies, icmp_replies;
+	/* Lost before we read them: the NIC ring was full (imissed), no mbuf (rx_nombuf),
+	 * bad frames (ierrors).  Read from the port: the PMD counts them, we cannot. */
+	uint64_t port_imissed, port_ierrors, port_rx_nombuf;
 	uint32_t routes, held, conns;
 	unsigned int n_ci;
 	struct icpt_conn_info ci[SNAP_CONNS];
@@ -38,6 +42,7 @@ static void
 snap_fill(struct icpt_ctx *ctx, struct icpt_snap *s)
 {
 	const struct icpt_rx *rx = ctx->rx;
+	struct rte_eth_stats ps;
 
 	/* The RX lcore may be writing these: aligned 64-bit loads, a slightly old value is
 	 * fine for statistics. */
@@ -51,6 +56,11 @@ snap_fill(struct icpt_ctx *ctx, struct icpt_snap *s)
 	s->held = icpt_rt_held_count(ctx->rt);
 	s->conns = icpt_server_conns(ctx->srv);
 	s->n_ci = icpt_server_conn_info(ctx->srv, s->ci, SNAP_CONNS);
+	if (rte_eth_stats_get(ctx->o->rx_port, &ps) == 0) {
+		s->port_imissed = ps.imissed;
+		s->port_ierrors = ps.ierrors;
+		s->port_rx_nombuf = ps.rx_nombuf;
+	}
 }
 
 void
@@ -108,6 +118,9 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "routes", s->routes);
 	rte_tel_data_add_dict_u64(d, "held_now", s->held);
 	rte_tel_data_add_dict_u64(d, "connections", s->conns);
+	rte_tel_data_add_dict_u64(d, "port_imissed", s->port_imissed);
+	rte_tel_data_add_dict_u64(d, "port_ierrors", s->port_ierrors);
+	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", s->port_rx_nombuf);
 	for (i = 0; i < DTC_CAP_STAT_MAX; i++)
 		rte_tel_data_add_dict_u64(d, dtc_cap_stat_name(i), s->cap[i]);
 	for (i = 0; i < ICPT_RX_STAT_MAX; i++)
@@ -155,7 +168,8 @@ icpt_stats_log(struct icpt_ctx *ctx, const char *what)
 		PRIu64 " evicted=%" PRIu64 " aged=%" PRIu64 " arp=%" PRIu64 " icmp=%" PRIu64
 		" conns=%u accepted=%" PRIu64 " refused=%" PRIu64 " refused_full=%" PRIu64
 		" malformed=%" PRIu64 " stalled=%" PRIu64 " overflow=%" PRIu64 " not_ipv4=%"
-		PRIu64 " ring_full=%" PRIu64, what,
+		PRIu64 " ring_full=%" PRIu64 " port_imissed=%" PRIu64 " port_ierrors=%" PRIu64
+		" port_rx_nombuf=%" PRIu64, what,
 		s.cap[DTC_CAP_STAT_rx], s.cap[DTC_CAP_STAT_matched], s.cap[DTC_CAP_STAT_filter_miss],
 		s.cap[DTC_CAP_STAT_parse_err], s.srv[ICPT_SRV_records_routed],
 		s.srv[ICPT_SRV_unrouted], s.rt[ICPT_RT_held], s.rt[ICPT_RT_held_delivered],
@@ -163,7 +177,8 @@ icpt_stats_log(struct icpt_ctx *ctx, const char *what)
 		s.rt[ICPT_RT_routes_evicted], s.rt[ICPT_RT_routes_aged], s.arp_replies,
 		s.icmp_replies, s.conns, s.srv[ICPT_SRV_accepted], s.srv[ICPT_SRV_refused],
 		s.srv[ICPT_SRV_refused_full], s.srv[ICPT_SRV_malformed], s.srv[ICPT_SRV_stalled],
-		s.srv[ICPT_SRV_overflow], s.rx[ICPT_RX_not_ipv4], s.rx[ICPT_RX_ring_full]);
+		s.srv[ICPT_SRV_overflow], s.rx[ICPT_RX_not_ipv4], s.rx[ICPT_RX_ring_full],
+		s.port_imissed, s.port_ierrors, s.port_rx_nombuf);
 	for (i = 0; i < s.n_ci; i++)
 		ICPT_LOG(NOTICE, "%s: copier %s routes=%u records=%" PRIu64 " frames=%" PRIu64
 			" overflow=%" PRIu64 " bytes=%" PRIu64, what, s.ci[i].peer, s.ci[i].routes,

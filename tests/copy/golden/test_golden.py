@@ -176,6 +176,12 @@ def main():
             st.get("sessions_ended") == n and st.get("sessions_active") == 0,
             "telemetry /dtc/copy/stats: %d sessions created and ended, none active (%s)" %
             (n, st))
+        # net_pcap never misses a frame: the port-loss counters are read and say 0
+        chk(st is not None and st.get("port_imissed") == 0 and st.get("port_rx_nombuf") == 0
+            and st.get("port_ierrors") == 0,
+            "telemetry /dtc/copy/stats: capture-port losses reported, all 0 (%s)" %
+            {k: st.get(k) for k in ("port_imissed", "port_rx_nombuf", "port_ierrors")}
+            if st else None)
         drops = harness.telemetry(prefix, "/dtc/copy/drops") or {}
         chk(drops.get("copier/not_tcp") == 2,
             "telemetry /dtc/copy/drops: the ARP and UDP frames of the input counted as "
