@@ -139,12 +139,20 @@ dtc_sess_free(struct dtc_sess_engine *e)
 	rte_free(e);
 }
 
+/*
+ * The caller's clock may have any epoch (a TSC-derived one counts from the host's boot), but
+ * the wheel's 32-bit ticks are compared by signed distance, which only works for distances
+ * below 2^31 ticks: counted from the first time given, the wheel starts at tick 0 where it
+ * was created, and later wrap-around is harmless.
+ */
 static inline void
 set_now(struct dtc_sess_engine *e, uint64_t now_us)
 {
+	if (unlikely(e->epoch_us == 0))
+		e->epoch_us = now_us != 0 ? now_us : 1;
 	if (now_us > e->now_us) {
 		e->now_us = now_us;
-		e->now = us_to_tick(now_us);
+		e->now = us_to_tick(now_us - e->epoch_us);
 	}
 }
 

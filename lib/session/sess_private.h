@@ -203,7 +203,8 @@ struct dtc_sess_engine {
 	uint32_t bmask;
 	uint32_t max_sessions;
 	uint64_t now_us;
-	uint32_t now;                /* now_us in ticks */
+	uint64_t epoch_us;           /* the first time given: ticks count from it */
+	uint32_t now;                /* (now_us - epoch_us) in ticks */
 	uint32_t n_live;             /* sessions not FREE (live + dead) */
 	uint32_t free_head;
 	uint32_t lru_head, lru_tail; /* live sessions, oldest first */

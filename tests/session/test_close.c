@@ -284,15 +284,19 @@ t_port_reuse(uint8_t fam, bool dead)
 }
 
 static void
-t_syn_timeout(uint8_t fam)
+t_syn_timeout(uint8_t fam, uint64_t epoch_us)
 {
 	struct h_ctx h;
 	struct scen s;
 	struct dtc_sess_stats st;
 	struct h_frame f;
 
-	h_case = fam == 4 ? "syn_timeout4" : "syn_timeout6";
+	h_case = epoch_us != 0 ? "syn_timeout_tsc_epoch" : fam == 4 ? "syn_timeout4" :
+		"syn_timeout6";
 	h_init(&h);
+	/* Any epoch works: e.g. a TSC-derived clock far beyond 2^31 wheel ticks. */
+	if (epoch_us != 0)
+		h.now = epoch_us;
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42006);
 	h_clt(&h, &s.c, DTC_TCP_SYN, s.c.iss, 0, 0);
@@ -557,8 +561,9 @@ main(void)
 	t_port_reuse(4, false);
 	t_port_reuse(6, false);
 	t_port_reuse(4, true);
-	t_syn_timeout(4);
-	t_syn_timeout(6);
+	t_syn_timeout(4, 0);
+	t_syn_timeout(6, 0);
+	t_syn_timeout(4, 0xb000000000ull); /* ~8.8 days of uptime: tick 2^34 + ... */
 	t_resp_timeout(4);
 	t_resp_timeout(6);
 	t_idle_timeout(4);
