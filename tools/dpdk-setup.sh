@@ -49,7 +49,8 @@ cmd_deps() {
     # tshark asks whether non-root users may capture; answer no, non-interactively.
     echo "wireshark-common wireshark-common/install-setuid boolean false" \
         | debconf-set-selections
-    apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    # With recommends: the set the suite was developed and measured with.
+    apt-get install -y -q "${missing[@]}" \
         || die "apt-get install failed for: ${missing[*]}"
     # Debian starts these services on install; the tests start their own instances.
     for svc in nginx redis-server; do
