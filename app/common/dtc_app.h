@@ -44,6 +44,102 @@ void dtc_opt_fail_at(const char *prog, const char *where, const char *opt, const
 	const char *reason) __attribute__((noreturn));
 
 /* ------------------------------------------------------------------ */
+/*
+ * Command-line options from one table (opts.c).  An app lists its options once in an X-macro
+ * of S(title) help sections and O(long name, code, has_arg, metavar, help) options, and
+ * expands it with DTC_OPT_LONG into getopt_long's table and with DTC_OPT_DESC into
+ * struct dtc_optdesc entries, from which the short option string and the help text are
+ * generated: none of them can miss an option.  The parser never prints or exits, so tests and
+ * fuzz harnesses can run it many times; dtc_opts_exit_unless_ok() is main()'s side.
+ */
+
+struct option;
+
+struct dtc_optdesc {
+	const char *name;             /* long name; NULL: a help section title (in help) */
+	int code;                     /* the letter, or >= 256 for a long-only option */
+	int has_arg;                  /* no_argument or required_argument */
+	const char *meta;             /* the value in the help ("FILE"), NULL for a flag */
+	const char *help;             /* lines separated by '\n' */
+};
+
+#define DTC_OPT_NO_SECTION(title)
+#define DTC_OPT_LONG(name, code, has, meta, help) { name, has, NULL, code },
+#define DTC_OPT_DESC_SECTION(title) { NULL, 0, 0, NULL, title },
+#define DTC_OPT_DESC(name, code, has, meta, help) { name, code, has, meta, help },
+
+/* A letter of the original tool that we do not have, and what to use instead. */
+struct dtc_opt_gone {
+	int letter;
+	const char *why;
+};
+
+struct dtc_opts_table {
+	const struct dtc_optdesc *desc;
+	unsigned int n_desc;
+	const struct option *longopts;  /* NULL-terminated, from the same X-macro */
+	const char *gone_from;        /* "intercept 1.x": "option -i of intercept 1.x: why" */
+	const struct dtc_opt_gone *gone;
+	unsigned int n_gone;
+};
+
+/* Results of the non-exiting parser. */
+enum dtc_opts_rc {
+	DTC_OPTS_OK = 0,              /* options valid, the app's options filled */
+	DTC_OPTS_HELP = 1,            /* -h/--help seen: print the help and exit 0 */
+	DTC_OPTS_VERSION = 2,         /* -v/--version seen: print the version and exit 0 */
+	DTC_OPTS_ERROR = -1,          /* invalid input, described in struct dtc_opts_err */
+};
+
+/* What was wrong; dtc_opts_exit_unless_ok() prints it (exit status 2). */
+struct dtc_opts_err {
+	char opt[48];                 /* "-x/--transfer", "--rx-port", or "" when not one option */
+	char value[256];              /* the offending value (cut at 255 bytes); "" when none */
+	bool has_value;               /* false: "option X: reason" (missing, unknown, required) */
+	char reason[640];
+	const char *src;              /* the argv word it is about (locates --config lines), or NULL */
+};
+
+/* One parse: the table, where errors go, and nothing else (apps embed it in their state). */
+struct dtc_opts_ctx {
+	const struct dtc_opts_table *table;
+	struct dtc_opts_err *err;
+};
+
+/* Record an error about option code's value (value NULL: about the option itself, e.g. "is
+ * required"); returns DTC_OPTS_ERROR. */
+int dtc_opts_fail(struct dtc_opts_ctx *p, int code, const char *value, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* An error not about one option's value (opt left empty); returns DTC_OPTS_ERROR. */
+int dtc_opts_fail_free(struct dtc_opts_ctx *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Called for every option but -h and -v, in command-line order; 0 or DTC_OPTS_ERROR. */
+typedef int (*dtc_opts_set_t)(struct dtc_opts_ctx *p, int code, const char *value);
+
+/*
+ * Run getopt_long over argv (argv[0] = program name; getopt is reset first, so any number of
+ * calls; argv may be permuted): fills *p->err and returns DTC_OPTS_ERROR for an unknown
+ * option, a missing or unwanted value, a stray argument or whatever set() rejects; returns
+ * DTC_OPTS_HELP or _VERSION at the first -h or -v, DTC_OPTS_OK at the end of the options.
+ */
+int dtc_opts_getopt(struct dtc_opts_ctx *p, int argc, char **argv, dtc_opts_set_t set);
+
+/* The option sections of the help, on stdout (the app prints what comes before and after). */
+void dtc_opts_usage(const struct dtc_opts_table *t);
+
+typedef void (*dtc_opts_usage_t)(const char *prog);
+typedef void (*dtc_opts_version_t)(void);
+
+/*
+ * main()'s side of a parser result rc: return on DTC_OPTS_OK; print the help or the version
+ * and exit 0; or print err ("<prog>: [FILE:LINE: ]invalid value '<v>' for option <opt>:
+ * <why>") and exit with status 2.
+ */
+void dtc_opts_exit_unless_ok(int rc, const char *prog, const struct dtc_opts_err *err,
+	dtc_opts_usage_t usage, dtc_opts_version_t version);
+
+/* ------------------------------------------------------------------ */
 /* --config FILE: the same long options, one per line ("transfer 80-198.18.1.56:80"), '#'
  * comments, and "eal <EAL arguments>" lines for the EAL.  The command line overrides the file
  * (its options come after the file's). */

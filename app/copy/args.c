@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,110 +129,35 @@ enum {
 	O("help", 'h', no_argument, NULL, "print this help and exit") \
 	O("version", 'v', no_argument, NULL, "print the version and exit")
 
-#define NO_SECTION(title)
-#define LONG_OPT(name, code, has, meta, help) { name, has, NULL, code },
-
 const struct option dtc_copy_long_opts[] = {
-	COPY_OPTIONS(NO_SECTION, LONG_OPT)
+	COPY_OPTIONS(DTC_OPT_NO_SECTION, DTC_OPT_LONG)
 	{ NULL, 0, NULL, 0 }
 };
 
-struct opt_desc {
-	const char *name;   /* NULL: a section title in help */
-	int code;
-	int has_arg;
-	const char *meta;
-	const char *help;
+static const struct dtc_optdesc descs[] = {
+	COPY_OPTIONS(DTC_OPT_DESC_SECTION, DTC_OPT_DESC)
 };
 
-#define DESC_SECTION(title) { NULL, 0, 0, NULL, title },
-#define DESC_OPT(name, code, has, meta, help) { name, code, has, meta, help },
-
-static const struct opt_desc descs[] = {
-	COPY_OPTIONS(DESC_SECTION, DESC_OPT)
+static const struct dtc_opts_table table = {
+	.desc = descs,
+	.n_desc = RTE_DIM(descs),
+	.longopts = dtc_copy_long_opts,
 };
-
-#define N_DESCS (sizeof(descs) / sizeof(descs[0]))
 
 /* Parsing state of one call. */
 struct args_ctx {
+	struct dtc_opts_ctx p;      /* first: set_option() gets &p */
 	struct dtc_copy_opts *o;
-	struct dtc_copy_args_err *err;
 	const char *val[OPT_MAX];   /* last value of each option; "" for a flag; NULL = unseen */
 };
-
-static const struct opt_desc *
-desc_of(int code)
-{
-	unsigned int i;
-
-	for (i = 0; i < N_DESCS; i++)
-		if (descs[i].name != NULL && descs[i].code == code)
-			return &descs[i];
-	return NULL;
-}
-
-/* "-x/--transfer" or "--rx-port". */
-static void
-opt_label(int code, char *buf, size_t len)
-{
-	const struct opt_desc *d = desc_of(code);
-
-	if (d == NULL)
-		snprintf(buf, len, "?");
-	else if (d->code < 256)
-		snprintf(buf, len, "-%c/--%s", d->code, d->name);
-	else
-		snprintf(buf, len, "--%s", d->name);
-}
-
-static int __attribute__((format(printf, 4, 0)))
-fail_v(struct args_ctx *c, const char *opt, const char *value, const char *fmt, va_list ap)
-{
-	struct dtc_copy_args_err *e = c->err;
-
-	snprintf(e->opt, sizeof(e->opt), "%s", opt);
-	e->src = value;
-	e->has_value = value != NULL;
-	snprintf(e->value, sizeof(e->value), "%s", value != NULL ? value : "");
-	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
-	return DTC_COPY_ARGS_ERROR;
-}
-
-/* The value of option code is wrong (value NULL: the option itself, e.g. "is required"). */
-static int __attribute__((format(printf, 4, 5)))
-fail(struct args_ctx *c, int code, const char *value, const char *fmt, ...)
-{
-	char label[48];
-	va_list ap;
-	int rc;
-
-	opt_label(code, label, sizeof(label));
-	va_start(ap, fmt);
-	rc = fail_v(c, label, value, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-/* A message not about one option's value (opt left empty). */
-static int __attribute__((format(printf, 2, 3)))
-fail_free(struct args_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = fail_v(c, "", NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
 
 static int
 num(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uint64_t *out)
 {
 	if (dtc_parse_u64(v, min, max, out) == 0)
 		return 0;
-	return fail(c, code, v, "expected an integer from %" PRIu64 " to %" PRIu64, min, max);
+	return dtc_opts_fail(&c->p, code, v, "expected an integer from %" PRIu64 " to %" PRIu64,
+		min, max);
 }
 
 static int
@@ -267,10 +191,10 @@ parse_speed(struct args_ctx *c, const char *v)
 		}
 	}
 	if (digits == 0 || *p != '\0' || (p[-1] == '.') || digits > 9 || frac > 9)
-		return fail(c, 'a', v, "expected a decimal number from 0.001 to 1000");
+		return dtc_opts_fail(&c->p, 'a', v, "expected a decimal number from 0.001 to 1000");
 	d = strtod(v, NULL);
 	if (!(d >= 0.001 && d <= 1000))
-		return fail(c, 'a', v, "expected a decimal number from 0.001 to 1000");
+		return dtc_opts_fail(&c->p, 'a', v, "expected a decimal number from 0.001 to 1000");
 	c->o->speed = d;
 	return 0;
 }
@@ -303,14 +227,14 @@ parse_intercept(struct args_ctx *c, const char *all, char *tok, struct dtc_inter
 		char *close = strchr(tok, ']');
 
 		if (close == NULL)
-			return fail(c, 's', all, "'%s': missing ']'", tok);
+			return dtc_opts_fail(&c->p, 's', all, "'%s': missing ']'", tok);
 		*close = '\0';
 		host = tok + 1;
 		if (close[1] == ':')
 			port = close + 2;
 		else if (close[1] != '\0')
-			return fail(c, 's', all, "'%s]%s': expected ':PORT' after ']'", tok,
-				close + 1);
+			return dtc_opts_fail(&c->p, 's', all, "'%s]%s': expected ':PORT' after ']'",
+				tok, close + 1);
 	} else {
 		char *colon = strchr(tok, ':');
 
@@ -322,14 +246,15 @@ parse_intercept(struct args_ctx *c, const char *all, char *tok, struct dtc_inter
 	}
 	fam = dtc_addr_parse(host, &ia->addr);
 	if (fam < 0)
-		return fail(c, 's', all, "'%s' is not an IPv4 or IPv6 address", host);
+		return dtc_opts_fail(&c->p, 's', all, "'%s' is not an IPv4 or IPv6 address", host);
 	ia->family = (uint8_t)fam;
 	if ((fam == 4 && !unicast_v4(ia->addr.a32[0])) || (fam == 6 && !unicast_v6(&ia->addr)))
-		return fail(c, 's', all, "'%s' is not a unicast address", host);
+		return dtc_opts_fail(&c->p, 's', all, "'%s' is not a unicast address", host);
 	ia->port = 0; /* -p, filled in at the end */
 	if (port != NULL) {
 		if (dtc_parse_u64(port, 1, 65535, &p) != 0)
-			return fail(c, 's', all, "port '%s' is not from 1 to 65535", port);
+			return dtc_opts_fail(&c->p, 's', all, "port '%s' is not from 1 to 65535",
+				port);
 		ia->port = (uint16_t)p;
 	}
 	return 0;
@@ -345,16 +270,17 @@ parse_intercepts(struct args_ctx *c, const char *v)
 	int rc;
 
 	if (strlen(v) >= sizeof(buf))
-		return fail(c, 's', v, "longer than %zu bytes", sizeof(buf) - 1);
+		return dtc_opts_fail(&c->p, 's', v, "longer than %zu bytes", sizeof(buf) - 1);
 	strcpy(buf, v);
 	for (tok = buf; tok != NULL; tok = next) {
 		next = strchr(tok, ',');
 		if (next != NULL)
 			*next++ = '\0';
 		if (*tok == '\0')
-			return fail(c, 's', v, "empty entry");
+			return dtc_opts_fail(&c->p, 's', v, "empty entry");
 		if (n == DTC_COPY_MAX_INTERCEPTS)
-			return fail(c, 's', v, "more than %u intercepts", DTC_COPY_MAX_INTERCEPTS);
+			return dtc_opts_fail(&c->p, 's', v, "more than %u intercepts",
+				DTC_COPY_MAX_INTERCEPTS);
 		rc = parse_intercept(c, v, tok, &o->intercept[n]);
 		if (rc != 0)
 			return rc;
@@ -373,13 +299,14 @@ parse_rx_ports(struct args_ctx *c, const char *v)
 
 	n = dtc_parse_u64_list(v, 0, RTE_MAX_ETHPORTS - 1, ids, DTC_COPY_MAX_RX_PORTS);
 	if (n < 0)
-		return fail(c, OPT_RX_PORT, v, "expected up to %u port ids from 0 to %u, comma separated",
+		return dtc_opts_fail(&c->p, OPT_RX_PORT, v,
+			"expected up to %u port ids from 0 to %u, comma separated",
 			DTC_COPY_MAX_RX_PORTS, RTE_MAX_ETHPORTS - 1);
 	for (i = 0; i < n; i++)
 		for (j = 0; j < i; j++)
 			if (ids[i] == ids[j])
-				return fail(c, OPT_RX_PORT, v, "port %" PRIu64 " listed twice",
-					ids[i]);
+				return dtc_opts_fail(&c->p, OPT_RX_PORT, v,
+					"port %" PRIu64 " listed twice", ids[i]);
 	for (i = 0; i < n; i++)
 		o->rx_ports[i] = (uint16_t)ids[i];
 	o->n_rx_ports = (unsigned int)n;
@@ -393,11 +320,12 @@ parse_tx_ip(struct args_ctx *c, const char *v)
 	int fam = dtc_addr_parse(v, &a);
 
 	if (fam < 0)
-		return fail(c, OPT_TX_IP, v, "not an IPv4 address");
+		return dtc_opts_fail(&c->p, OPT_TX_IP, v, "not an IPv4 address");
 	if (fam == 6)
-		return fail(c, OPT_TX_IP, v, "IPv6 is not supported here (no neighbour discovery)");
+		return dtc_opts_fail(&c->p, OPT_TX_IP, v,
+			"IPv6 is not supported here (no neighbour discovery)");
 	if (!unicast_v4(a.a32[0]))
-		return fail(c, OPT_TX_IP, v, "not a unicast address");
+		return dtc_opts_fail(&c->p, OPT_TX_IP, v, "not a unicast address");
 	c->o->tx_ip = a.a32[0];
 	c->o->have_tx_ip = true;
 	return 0;
@@ -412,7 +340,7 @@ parse_transfer(struct args_ctx *c, const char *v)
 	why[0] = '\0';
 	n = dtc_xfer_parse(v, c->o->xfer, DTC_XFER_MAX, why, sizeof(why));
 	if (n <= 0)
-		return fail(c, 'x', v, "%s", why[0] != '\0' ? why : "no map");
+		return dtc_opts_fail(&c->p, 'x', v, "%s", why[0] != '\0' ? why : "no map");
 	c->o->n_xfer = (unsigned int)n;
 	return 0;
 }
@@ -426,14 +354,14 @@ check_filter(struct args_ctx *c, const char *v)
 	int rc = 0;
 
 	if (*v == '\0')
-		return fail(c, 'F', v, "empty filter");
+		return dtc_opts_fail(&c->p, 'F', v, "empty filter");
 	if (strlen(v) > 4096)
-		return fail(c, 'F', v, "longer than 4096 bytes");
+		return dtc_opts_fail(&c->p, 'F', v, "longer than 4096 bytes");
 	p = pcap_open_dead(DLT_EN10MB, 65535);
 	if (p == NULL)
-		return fail(c, 'F', v, "libpcap unavailable");
+		return dtc_opts_fail(&c->p, 'F', v, "libpcap unavailable");
 	if (pcap_compile(p, &prog, v, 1, PCAP_NETMASK_UNKNOWN) != 0)
-		rc = fail(c, 'F', v, "%s", pcap_geterr(p));
+		rc = dtc_opts_fail(&c->p, 'F', v, "%s", pcap_geterr(p));
 	else
 		pcap_freecode(&prog);
 	pcap_close(p);
@@ -444,7 +372,7 @@ static int
 file_arg(struct args_ctx *c, int code, const char *v, const char **out)
 {
 	if (*v == '\0')
-		return fail(c, code, v, "empty file name");
+		return dtc_opts_fail(&c->p, code, v, "empty file name");
 	*out = v;
 	return 0;
 }
@@ -458,7 +386,8 @@ set_option(struct args_ctx *c, int code, const char *v)
 
 	switch (code) {
 	case 'x': return parse_transfer(c, v);
-	case 'c': return *v == '\0' ? fail(c, 'c', v, "empty pool") : 0; /* parsed at the end */
+	case 'c': /* parsed at the end */
+		return *v == '\0' ? dtc_opts_fail(&c->p, 'c', v, "empty pool") : 0;
 	case 'F':
 		o->filter = v;
 		return check_filter(c, v);
@@ -490,7 +419,7 @@ set_option(struct args_ctx *c, int code, const char *v)
 	case 'i':
 		rc = file_arg(c, code, v, &o->pcap_file);
 		if (rc == 0 && access(v, R_OK) != 0)
-			return fail(c, code, v, "cannot read it: %s", strerror(errno));
+			return dtc_opts_fail(&c->p, code, v, "cannot read it: %s", strerror(errno));
 		return rc;
 	case 'a': return parse_speed(c, v);
 	case 'I': return num32(c, code, v, 0, 86400000, &o->gap_ms);
@@ -512,7 +441,7 @@ set_option(struct args_ctx *c, int code, const char *v)
 	case 'd': o->daemon = true; return 0;
 	case OPT_CONFIG: return file_arg(c, code, v, &o->config_file);
 	}
-	return fail_free(c, "internal error: option code %d has no handler", code);
+	return dtc_opts_fail_free(&c->p, "internal error: option code %d has no handler", code);
 }
 
 static void
@@ -543,11 +472,11 @@ check_dependencies(struct args_ctx *c)
 
 	for (i = 0; i < RTE_DIM(need_s); i++)
 		if (c->val[need_s[i]] != NULL && c->val['s'] == NULL)
-			return fail(c, need_s[i], c->val[need_s[i]][0] != '\0' ?
+			return dtc_opts_fail(&c->p, need_s[i], c->val[need_s[i]][0] != '\0' ?
 				c->val[need_s[i]] : NULL, "only applies with -s/--intercept");
 	for (i = 0; i < RTE_DIM(need_i); i++)
 		if (c->val[need_i[i]] != NULL && c->val['i'] == NULL)
-			return fail(c, need_i[i], c->val[need_i[i]],
+			return dtc_opts_fail(&c->p, need_i[i], c->val[need_i[i]],
 				"only applies with -i/--pcap-file");
 	return 0;
 }
@@ -559,17 +488,17 @@ check_modes(struct args_ctx *c)
 	const char *s = c->val['s'], *rp = c->val[OPT_RESPONSE_PORT];
 
 	if (s != NULL && rp != NULL)
-		return fail(c, OPT_RESPONSE_PORT, rp,
-			"cannot be combined with -s/--intercept (responses come from one or the other)");
+		return dtc_opts_fail(&c->p, OPT_RESPONSE_PORT, rp, "cannot be combined with "
+			"-s/--intercept (responses come from one or the other)");
 	if (s == NULL && rp == NULL)
-		return fail(c, 's', NULL, "is required: responses come from intercepts "
-			"(-s) or, in the two-host mode, from --response-port");
+		return dtc_opts_fail(&c->p, 's', NULL, "is required: responses come from "
+			"intercepts (-s) or, in the two-host mode, from --response-port");
 	if (c->val['i'] != NULL && c->val[OPT_RX_PORT] != NULL)
-		return fail(c, OPT_RX_PORT, c->val[OPT_RX_PORT],
+		return dtc_opts_fail(&c->p, OPT_RX_PORT, c->val[OPT_RX_PORT],
 			"cannot be combined with -i/--pcap-file (packets come from the file)");
 	if (c->val['g'] != NULL && c->val['r'] != NULL)
-		return fail(c, 'r', c->val['r'], "cannot be combined with -g/--gradual "
-			"(two different sampling rules)");
+		return dtc_opts_fail(&c->p, 'r', c->val['r'], "cannot be combined with "
+			"-g/--gradual (two different sampling rules)");
 	return 0;
 }
 
@@ -585,29 +514,30 @@ check_maps(struct args_ctx *c)
 		if (o->xfer[i].family == 6) {
 			v6 = true;
 			if (!o->xfer[i].has_static_mac)
-				return fail(c, 'x', c->val['x'], "an IPv6 target needs @MAC "
-					"(there is no neighbour discovery)");
+				return dtc_opts_fail(&c->p, 'x', c->val['x'], "an IPv6 target "
+					"needs @MAC (there is no neighbour discovery)");
 		} else {
 			need_arp |= !o->xfer[i].has_static_mac;
 		}
 	}
 	if (v6 && c->val['s'] != NULL)
-		return fail(c, 'x', c->val['x'], "IPv6 maps need --response-port: the intercept "
-			"control protocol v1 carries IPv4 only");
+		return dtc_opts_fail(&c->p, 'x', c->val['x'], "IPv6 maps need --response-port: "
+			"the intercept control protocol v1 carries IPv4 only");
 	if (!o->have_tx_ip && need_arp)
-		return fail(c, OPT_TX_IP, NULL, "is required: a -x/--transfer map has no @MAC, "
-			"and ARP needs our address");
+		return dtc_opts_fail(&c->p, OPT_TX_IP, NULL, "is required: a -x/--transfer map "
+			"has no @MAC, and ARP needs our address");
 	if (!o->have_tx_ip && c->val[OPT_RESPONSE_PORT] != NULL)
-		return fail(c, OPT_TX_IP, NULL, "is required with --response-port: the test "
-			"server sends the responses to this address");
+		return dtc_opts_fail(&c->p, OPT_TX_IP, NULL, "is required with --response-port: "
+			"the test server sends the responses to this address");
 	if (v6 && o->mtu < 1280)
-		return fail(c, 'M', c->val['M'], "IPv6 needs an MTU of at least 1280");
+		return dtc_opts_fail(&c->p, 'M', c->val['M'], "IPv6 needs an MTU of at least 1280");
 	/* The MSS we announce must let the test server's segments fit the MTU. */
 	hdr = v6 ? 60 : 40;
 	if (c->val['D'] == NULL)
 		o->mss = (uint16_t)RTE_MIN(o->mss, o->mtu - hdr);
 	else if (o->mss + hdr > o->mtu)
-		return fail(c, 'D', c->val['D'], "larger than the MTU (%u) minus %u header bytes%s",
+		return dtc_opts_fail(&c->p, 'D', c->val['D'],
+			"larger than the MTU (%u) minus %u header bytes%s",
 			o->mtu, hdr, v6 ? " of IPv6" : "");
 	return 0;
 }
@@ -624,13 +554,15 @@ check_pool(struct args_ctx *c)
 		return 0;
 	why[0] = '\0';
 	if (dtc_pool_parse(v, o->xfer, o->n_xfer, &o->pool, why, sizeof(why)) != 0)
-		return fail(c, 'c', v, "%s", why[0] != '\0' ? why : "malformed pool");
+		return dtc_opts_fail(&c->p, 'c', v, "%s", why[0] != '\0' ? why : "malformed pool");
 	o->have_pool = true;
 	for (i = 0; i < o->n_xfer; i++) {
 		if (o->xfer[i].family == 4 && o->pool.total4 == 0)
-			return fail(c, 'c', v, "no IPv4 address for the IPv4 -x/--transfer maps");
+			return dtc_opts_fail(&c->p, 'c', v,
+				"no IPv4 address for the IPv4 -x/--transfer maps");
 		if (o->xfer[i].family == 6 && o->pool.total6 == 0)
-			return fail(c, 'c', v, "no IPv6 address for the IPv6 -x/--transfer maps");
+			return dtc_opts_fail(&c->p, 'c', v,
+				"no IPv6 address for the IPv6 -x/--transfer maps");
 	}
 	return 0;
 }
@@ -650,8 +582,8 @@ finish_intercepts(struct args_ctx *c)
 					o->intercept[i].port == o->intercept[j].port &&
 					memcmp(&o->intercept[i].addr, &o->intercept[j].addr,
 						sizeof(o->intercept[i].addr)) == 0)
-				return fail(c, 's', c->val['s'], "intercept %u repeats intercept %u",
-					i + 1, j + 1);
+				return dtc_opts_fail(&c->p, 's', c->val['s'],
+					"intercept %u repeats intercept %u", i + 1, j + 1);
 	return 0;
 }
 
@@ -662,7 +594,8 @@ finish(struct args_ctx *c)
 	int rc;
 
 	if (c->val['x'] == NULL)
-		return fail(c, 'x', NULL, "is required (application options go after '--')");
+		return dtc_opts_fail(&c->p, 'x', NULL,
+			"is required (application options go after '--')");
 	rc = check_dependencies(c);
 	if (rc == 0)
 		rc = check_modes(c);
@@ -683,127 +616,42 @@ finish(struct args_ctx *c)
 	return 0;
 }
 
-/* getopt's short option string, built once from the table: ":x:c:...gO..." */
-static const char *
-short_opts(void)
-{
-	static char s[2 + 3 * N_DESCS];
-	unsigned int i;
-	size_t n = 0;
-
-	if (s[0] != '\0')
-		return s;
-	s[n++] = ':'; /* report a missing value as ':' */
-	for (i = 0; i < N_DESCS; i++) {
-		if (descs[i].name == NULL || descs[i].code >= 256)
-			continue;
-		s[n++] = (char)descs[i].code;
-		if (descs[i].has_arg != no_argument)
-			s[n++] = ':';
-	}
-	s[n] = '\0';
-	return s;
-}
-
-/* getopt said '?': an unknown option, or a value given to a flag ("--gradual=1"). */
+/* Every option but -h/-v: remember its value for the rules in finish(), then apply it. */
 static int
-bad_option(struct args_ctx *c, int argc, char **argv)
+record_option(struct dtc_opts_ctx *p, int code, const char *v)
 {
-	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-	char opt[48];
-	size_t n;
+	struct args_ctx *c = container_of(p, struct args_ctx, p);
 
-	if (optopt != 0 && desc_of(optopt) != NULL)
-		return fail(c, optopt, NULL, "does not take a value");
-	if (optopt != 0) {
-		snprintf(opt, sizeof(opt), "-%c", isprint(optopt) ? optopt : '?');
-		return fail_free(c, "unknown option '%s'", opt);
-	}
-	n = strcspn(word, "=");
-	if (n > 40)
-		n = 40;
-	snprintf(opt, sizeof(opt), "%.*s", (int)n, word);
-	fail_free(c, "unknown or ambiguous option '%s'", opt);
-	c->err->src = word;
-	return DTC_COPY_ARGS_ERROR;
+	if (code <= 0 || code >= OPT_MAX)
+		return dtc_opts_fail_free(p, "internal error: getopt returned %d", code);
+	c->val[code] = v;
+	return set_option(c, code, v);
 }
 
 int
 dtc_copy_args_parse_r(int argc, char **argv, struct dtc_copy_opts *o,
-	struct dtc_copy_args_err *err)
+	struct dtc_opts_err *err)
 {
 	struct args_ctx c;
-	int code, rc;
+	int rc;
 
 	memset(&c, 0, sizeof(c));
-	memset(err, 0, sizeof(*err));
+	c.p.table = &table;
+	c.p.err = err;
 	c.o = o;
-	c.err = err;
 	set_defaults(o);
-	if (argc < 1 || argv == NULL || argv[0] == NULL)
-		return fail_free(&c, "no program name");
-
-	/* glibc: optind = 0 re-initializes getopt completely (its hidden scan position too). */
-	optind = 0;
-	opterr = 0;
-	while ((code = getopt_long(argc, argv, short_opts(), dtc_copy_long_opts, NULL)) != -1) {
-		if (code == '?')
-			return bad_option(&c, argc, argv);
-		if (code == ':')
-			return desc_of(optopt) != NULL ? fail(&c, optopt, NULL, "needs a value") :
-				fail_free(&c, "an option needs a value");
-		if (code == 'h')
-			return DTC_COPY_ARGS_HELP;
-		if (code == 'v')
-			return DTC_COPY_ARGS_VERSION;
-		if (code <= 0 || code >= OPT_MAX)
-			return fail_free(&c, "internal error: getopt returned %d", code);
-		c.val[code] = optarg != NULL ? optarg : "";
-		rc = set_option(&c, code, c.val[code]);
-		if (rc != 0)
-			return rc;
-	}
-	if (optind < argc) {
-		fail_free(&c, "unexpected argument '%.200s' (every value follows its option)",
-			argv[optind]);
-		err->src = argv[optind];
-		return DTC_COPY_ARGS_ERROR;
-	}
-	return finish(&c);
+	rc = dtc_opts_getopt(&c.p, argc, argv, record_option);
+	return rc == DTC_OPTS_OK ? finish(&c) : rc;
 }
 
 void
 dtc_copy_usage(const char *prog)
 {
-	unsigned int i;
-
 	printf("Usage: %s [EAL options] -- -x MAP (-s INTERCEPT | --response-port N) "
 		"[options]\n\n"
 		"Copies live TCP sessions to a test server (tcpcopy 1.x options, plus long forms).\n",
 		prog);
-	for (i = 0; i < N_DESCS; i++) {
-		const struct opt_desc *d = &descs[i];
-		const char *h;
-
-		if (d->name == NULL) {
-			printf("\n%s:\n", d->help);
-			continue;
-		}
-		if (d->code < 256)
-			printf("  -%c, --%s", d->code, d->name);
-		else
-			printf("      --%s", d->name);
-		printf("%s%s\n", d->meta != NULL ? " " : "", d->meta != NULL ? d->meta : "");
-		/* Indent every line of the help text. */
-		for (h = d->help; *h != '\0';) {
-			size_t n = strcspn(h, "\n");
-
-			printf("        %.*s\n", (int)n, h);
-			h += n;
-			if (*h == '\n')
-				h++;
-		}
-	}
+	dtc_opts_usage(&table);
 	printf("\nExit status: 0 on a clean stop, 2 on invalid options, 1 on other errors.\n"
 		"See docs/copy.md for the details and examples.\n");
 }
@@ -819,28 +667,10 @@ void
 dtc_copy_args_parse(int argc, char **argv, struct dtc_copy_opts *o)
 {
 	const char *prog = argc > 0 && argv[0] != NULL ? argv[0] : "dpdk-tcpcopy";
-	struct dtc_copy_args_err err;
-	const char *where;
-	char wbuf[300];
+	struct dtc_opts_err err;
 
-	switch (dtc_copy_args_parse_r(argc, argv, o, &err)) {
-	case DTC_COPY_ARGS_OK:
-		return;
-	case DTC_COPY_ARGS_HELP:
-		dtc_copy_usage(prog);
-		exit(0);
-	case DTC_COPY_ARGS_VERSION:
-		dtc_copy_version();
-		exit(0);
-	default:
-		break;
-	}
-	where = dtc_config_where(err.src, wbuf, sizeof(wbuf));
-	if (err.opt[0] != '\0')
-		dtc_opt_fail_at(prog, where, err.opt, err.has_value ? err.value : NULL, err.reason);
-	fprintf(stderr, "%s: %s%s%s\nTry '%s -- --help' for more information.\n", prog,
-		where != NULL ? where : "", where != NULL ? ": " : "", err.reason, prog);
-	exit(DTC_EXIT_USAGE);
+	dtc_opts_exit_unless_ok(dtc_copy_args_parse_r(argc, argv, o, &err), prog, &err,
+		dtc_copy_usage, dtc_copy_version);
 }
 
 /* Without "--" everything is an EAL argument; still answer a plain "-h" or "-v". */

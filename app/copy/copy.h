@@ -92,30 +92,15 @@ struct dtc_copy_opts {
 #define DTC_COPY_DEF_STATS_INTERVAL_S 5
 #define DTC_COPY_LONELY_GRACE_S 10   /* without -L: exit when no intercept is up this long */
 
-/* Result of the non-exiting parser. */
-enum dtc_copy_args_rc {
-	DTC_COPY_ARGS_OK = 0,        /* options valid, *o filled */
-	DTC_COPY_ARGS_HELP = 1,      /* -h/--help seen: print dtc_copy_usage() and exit 0 */
-	DTC_COPY_ARGS_VERSION = 2,   /* -v/--version seen: print dtc_copy_version() and exit 0 */
-	DTC_COPY_ARGS_ERROR = -1,    /* invalid input, described in struct dtc_copy_args_err */
-};
-
-/* What was wrong: the wrapper prints it with dtc_opt_fail() (exit status 2). */
-struct dtc_copy_args_err {
-	char opt[48];                /* "-x/--transfer", "--rx-port", or the unknown word */
-	char value[256];             /* the offending value (cut at 255 bytes); "" when none */
-	bool has_value;              /* false: "option X: reason" (missing, unknown, required) */
-	char reason[256];
-	const char *src;             /* the argv word it is about (locates --config lines), or NULL */
-};
-
 /*
  * Parse and validate the application arguments (the part after "--"; argv[0] = program name)
  * without printing or exiting; may be called any number of times (getopt state is reset).
+ * Returns DTC_OPTS_OK (*o filled), _HELP, _VERSION or _ERROR with *err filled (app/common).
  * String options in *o point into argv, which must outlive *o.  argv may be permuted.
  */
+struct dtc_opts_err;
 int dtc_copy_args_parse_r(int argc, char **argv, struct dtc_copy_opts *o,
-	struct dtc_copy_args_err *err);
+	struct dtc_opts_err *err);
 
 /*
  * The same, for main(): invalid input prints "<prog>: invalid value '<v>' for option <opt>:

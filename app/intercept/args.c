@@ -10,11 +10,9 @@
  * A repeated option replaces its earlier value, so the command line overrides --config.
  */
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,36 +88,17 @@ enum {
 	O("help", 'h', no_argument, NULL, "print this help and exit") \
 	O("version", 'v', no_argument, NULL, "print the version and exit")
 
-#define NO_SECTION(title)
-#define LONG_OPT(name, code, has, meta, help) { name, has, NULL, code },
-
 static const struct option long_opts[] = {
-	ICPT_OPTIONS(NO_SECTION, LONG_OPT)
+	ICPT_OPTIONS(DTC_OPT_NO_SECTION, DTC_OPT_LONG)
 	{ NULL, 0, NULL, 0 }
 };
 
-struct opt_desc {
-	const char *name;            /* NULL: a help section title */
-	int code;
-	int has_arg;
-	const char *meta;
-	const char *help;
+static const struct dtc_optdesc descs[] = {
+	ICPT_OPTIONS(DTC_OPT_DESC_SECTION, DTC_OPT_DESC)
 };
-
-#define DESC_SECTION(title) { NULL, 0, 0, NULL, title },
-#define DESC_OPT(name, code, has, meta, help) { name, code, has, meta, help },
-
-static const struct opt_desc descs[] = {
-	ICPT_OPTIONS(DESC_SECTION, DESC_OPT)
-};
-
-#define N_DESCS RTE_DIM(descs)
 
 /* intercept 1.x letters we do not have, and what to use instead. */
-static const struct {
-	char letter;
-	const char *why;
-} unsupported[] = {
+static const struct dtc_opt_gone unsupported[] = {
 	{ 'i', "capture devices are DPDK ports: use EAL --vdev/-a and --rx-port" },
 	{ 'D', "address rewriting (1.x docker helper) is not supported" },
 	{ 'c', "the 1.x --single mode is not supported: every copier registers routes" },
@@ -127,88 +106,19 @@ static const struct {
 	{ 'q', "the 1.x NFQUEUE mode is not supported" },
 };
 
-struct args_ctx {
-	struct icpt_opts *o;
-	struct icpt_args_err *err;
+static const struct dtc_opts_table table = {
+	.desc = descs,
+	.n_desc = RTE_DIM(descs),
+	.longopts = long_opts,
+	.gone_from = "intercept 1.x",
+	.gone = unsupported,
+	.n_gone = RTE_DIM(unsupported),
 };
 
-static const struct opt_desc *
-desc_of(int code)
-{
-	unsigned int i;
-
-	for (i = 0; i < N_DESCS; i++)
-		if (descs[i].name != NULL && descs[i].code == code)
-			return &descs[i];
-	return NULL;
-}
-
-static const char *
-short_opts(void)
-{
-	static char s[2 * N_DESCS + 2];
-	unsigned int i;
-	size_t n = 0;
-
-	if (s[0] != '\0')
-		return s;
-	s[n++] = ':'; /* a missing value is reported as ':' */
-	for (i = 0; i < N_DESCS; i++) {
-		if (descs[i].name == NULL || descs[i].code >= 256)
-			continue;
-		s[n++] = (char)descs[i].code;
-		if (descs[i].has_arg == required_argument)
-			s[n++] = ':';
-	}
-	s[n] = '\0';
-	return s;
-}
-
-static int __attribute__((format(printf, 4, 0)))
-fail_v(struct args_ctx *c, const char *opt, const char *value, const char *fmt, va_list ap)
-{
-	struct icpt_args_err *e = c->err;
-
-	snprintf(e->opt, sizeof(e->opt), "%s", opt);
-	e->src = value;
-	e->has_value = value != NULL;
-	snprintf(e->value, sizeof(e->value), "%s", value != NULL ? value : "");
-	vsnprintf(e->reason, sizeof(e->reason), fmt, ap);
-	return ICPT_ARGS_ERROR;
-}
-
-/* The value of option code is wrong (value NULL: the option itself is). */
-static int __attribute__((format(printf, 4, 5)))
-fail(struct args_ctx *c, int code, const char *value, const char *fmt, ...)
-{
-	const struct opt_desc *d = desc_of(code);
-	char label[48];
-	va_list ap;
-	int rc;
-
-	if (d == NULL)
-		snprintf(label, sizeof(label), "?");
-	else if (d->code < 256)
-		snprintf(label, sizeof(label), "-%c/--%s", d->code, d->name);
-	else
-		snprintf(label, sizeof(label), "--%s", d->name);
-	va_start(ap, fmt);
-	rc = fail_v(c, label, value, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-static int __attribute__((format(printf, 2, 3)))
-fail_free(struct args_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = fail_v(c, "", NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
+struct args_ctx {
+	struct dtc_opts_ctx p;       /* first: set_option() gets &p */
+	struct icpt_opts *o;
+};
 
 static int
 num32(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uint32_t *out)
@@ -216,8 +126,8 @@ num32(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, u
 	uint64_t x;
 
 	if (dtc_parse_u64(v, min, max, &x) != 0)
-		return fail(c, code, v, "expected an integer from %" PRIu64 " to %" PRIu64, min,
-			max);
+		return dtc_opts_fail(&c->p, code, v,
+			"expected an integer from %" PRIu64 " to %" PRIu64, min, max);
 	*out = (uint32_t)x;
 	return 0;
 }
@@ -229,10 +139,10 @@ parse_ip(struct args_ctx *c, const char *v)
 	uint32_t h;
 
 	if (dtc_addr_parse(v, &a) != 4)
-		return fail(c, OPT_IP, v, "expected an IPv4 address");
+		return dtc_opts_fail(&c->p, OPT_IP, v, "expected an IPv4 address");
 	h = rte_be_to_cpu_32(a.a32[0]);
 	if (h == 0 || h == UINT32_MAX || (h >> 28) == 0xe || (h >> 24) == 127)
-		return fail(c, OPT_IP, v, "not a unicast host address");
+		return dtc_opts_fail(&c->p, OPT_IP, v, "not a unicast host address");
 	c->o->ip = a.a32[0];
 	c->o->have_ip = true;
 	return 0;
@@ -244,7 +154,7 @@ parse_bind(struct args_ctx *c, const char *v)
 	int fam = dtc_addr_parse(v, &c->o->bind_addr);
 
 	if (fam != 4 && fam != 6)
-		return fail(c, 'b', v, "expected an IPv4 or IPv6 address");
+		return dtc_opts_fail(&c->p, 'b', v, "expected an IPv4 or IPv6 address");
 	c->o->bind_family = (uint8_t)fam;
 	return 0;
 }
@@ -292,13 +202,16 @@ parse_allow(struct args_ctx *c, const char *v)
 		char tok[64];
 
 		if (n == 0 || n >= sizeof(tok))
-			return fail(c, OPT_ALLOW, v, "an empty or overlong network in the list");
+			return dtc_opts_fail(&c->p, OPT_ALLOW, v,
+				"an empty or overlong network in the list");
 		if (c->o->n_allow >= ICPT_MAX_ALLOW)
-			return fail(c, OPT_ALLOW, v, "more than %d networks", ICPT_MAX_ALLOW);
+			return dtc_opts_fail(&c->p, OPT_ALLOW, v, "more than %d networks",
+				ICPT_MAX_ALLOW);
 		memcpy(tok, p, n);
 		tok[n] = '\0';
 		if (parse_cidr(tok, &c->o->allow[c->o->n_allow]) != 0)
-			return fail(c, OPT_ALLOW, v, "'%s' is not ADDR or ADDR/BITS", tok);
+			return dtc_opts_fail(&c->p, OPT_ALLOW, v, "'%s' is not ADDR or ADDR/BITS",
+				tok);
 		c->o->n_allow++;
 		if (p[n] == '\0')
 			return 0;
@@ -312,7 +225,7 @@ parse_filter(struct args_ctx *c, const char *v)
 	char err[512];
 
 	if (dtc_filter_check(v, DTC_LINK_ETHER, err, sizeof(err)) != 0)
-		return fail(c, 'F', v, "%s", err);
+		return dtc_opts_fail(&c->p, 'F', v, "%s", err);
 	c->o->filter = v;
 	return 0;
 }
@@ -321,14 +234,15 @@ static int
 file_arg(struct args_ctx *c, int code, const char *v, const char **out)
 {
 	if (*v == '\0')
-		return fail(c, code, v, "empty file name");
+		return dtc_opts_fail(&c->p, code, v, "empty file name");
 	*out = v;
 	return 0;
 }
 
 static int
-set_option(struct args_ctx *c, int code, const char *v)
+set_option(struct dtc_opts_ctx *p, int code, const char *v)
 {
+	struct args_ctx *c = container_of(p, struct args_ctx, p);
 	struct icpt_opts *o = c->o;
 	uint32_t x = 0;
 	int rc;
@@ -367,7 +281,7 @@ set_option(struct args_ctx *c, int code, const char *v)
 	case OPT_CONFIG:
 		return 0; /* already expanded into argv by dtc_config_expand() */
 	}
-	return fail_free(c, "internal error: option %d has no handler", code);
+	return dtc_opts_fail_free(&c->p, "internal error: option %d has no handler", code);
 }
 
 static void
@@ -384,126 +298,47 @@ set_defaults(struct icpt_opts *o)
 	o->stats_interval_s = 5;
 }
 
-/* getopt said '?': an unknown option, or a value given to a flag ("--daemon=1"). */
-static int
-bad_option(struct args_ctx *c, int argc, char **argv)
-{
-	const char *word = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-	unsigned int i;
-	size_t n;
-
-	if (optopt != 0 && desc_of(optopt) != NULL)
-		return fail(c, optopt, NULL, "does not take a value");
-	for (i = 0; i < RTE_DIM(unsupported); i++)
-		if (optopt == unsupported[i].letter)
-			return fail_free(c, "option -%c of intercept 1.x: %s", optopt,
-				unsupported[i].why);
-	if (optopt != 0)
-		return fail_free(c, "unknown option '-%c'", isprint(optopt) ? optopt : '?');
-	n = strcspn(word, "=");
-	fail_free(c, "unknown or ambiguous option '%.*s'", (int)RTE_MIN(n, (size_t)40), word);
-	c->err->src = word;
-	return ICPT_ARGS_ERROR;
-}
-
 int
-icpt_args_parse_r(int argc, char **argv, struct icpt_opts *o, struct icpt_args_err *err)
+icpt_args_parse_r(int argc, char **argv, struct icpt_opts *o, struct dtc_opts_err *err)
 {
-	struct args_ctx c = { .o = o, .err = err };
-	int code, rc;
+	struct args_ctx c = { .p = { .table = &table, .err = err }, .o = o };
+	int rc;
 
-	memset(err, 0, sizeof(*err));
 	set_defaults(o);
-	if (argc < 1 || argv == NULL || argv[0] == NULL)
-		return fail_free(&c, "no program name");
-	/* glibc: optind = 0 re-initializes getopt completely (its hidden scan state too). */
-	optind = 0;
-	opterr = 0;
-	while ((code = getopt_long(argc, argv, short_opts(), long_opts, NULL)) != -1) {
-		if (code == '?')
-			return bad_option(&c, argc, argv);
-		if (code == ':')
-			return desc_of(optopt) != NULL ? fail(&c, optopt, NULL, "needs a value") :
-				fail_free(&c, "an option needs a value");
-		if (code == 'h')
-			return ICPT_ARGS_HELP;
-		if (code == 'v')
-			return ICPT_ARGS_VERSION;
-		rc = set_option(&c, code, optarg != NULL ? optarg : "");
-		if (rc != 0)
-			return rc;
-	}
-	if (optind < argc) {
-		fail_free(&c, "unexpected argument '%.200s' (every value follows its option)",
-			argv[optind]);
-		err->src = argv[optind];
-		return ICPT_ARGS_ERROR;
-	}
-	if (o->filter == NULL)
-		return fail(&c, 'F', NULL, "is required (e.g. -F 'tcp and src port 80')");
-	return ICPT_ARGS_OK;
+	rc = dtc_opts_getopt(&c.p, argc, argv, set_option);
+	if (rc == DTC_OPTS_OK && o->filter == NULL)
+		return dtc_opts_fail(&c.p, 'F', NULL,
+			"is required (e.g. -F 'tcp and src port 80')");
+	return rc;
 }
 
 void
 icpt_usage(const char *prog)
 {
-	unsigned int i;
-
 	printf("Usage: %s [EAL options] -- -F BPF [options]\n\n"
 		"Captures the test server's responses on a DPDK port, never forwards them, and\n"
 		"sends their headers to the dpdk-tcpcopy (or tcpcopy 1.x) that owns each session.\n",
 		prog);
-	for (i = 0; i < N_DESCS; i++) {
-		const struct opt_desc *d = &descs[i];
-		const char *h;
-
-		if (d->name == NULL) {
-			printf("\n%s:\n", d->help);
-			continue;
-		}
-		if (d->code < 256)
-			printf("  -%c, --%s", d->code, d->name);
-		else
-			printf("      --%s", d->name);
-		printf("%s%s\n", d->meta != NULL ? " " : "", d->meta != NULL ? d->meta : "");
-		for (h = d->help; *h != '\0';) {
-			size_t n = strcspn(h, "\n");
-
-			printf("        %.*s\n", (int)n, h);
-			h += n;
-			if (*h == '\n')
-				h++;
-		}
-	}
+	dtc_opts_usage(&table);
 	printf("\nExit status: 0 on a clean stop (SIGINT/SIGTERM), 2 on invalid options,\n"
 		"1 on other errors.  SIGHUP reopens the log file.  See docs/intercept.md.\n");
+}
+
+static void
+icpt_version(void)
+{
+	printf("dpdk-intercept %s (%s, control protocol v1 = intercept 1.x)\n", DTC_VERSION,
+		rte_version());
 }
 
 void
 icpt_args_parse(int argc, char **argv, struct icpt_opts *o)
 {
-	struct icpt_args_err err;
 	const char *prog = argc > 0 && argv[0] != NULL ? argv[0] : "dpdk-intercept";
-	const char *where;
-	char wbuf[300];
+	struct dtc_opts_err err;
 
-	switch (icpt_args_parse_r(argc, argv, o, &err)) {
-	case ICPT_ARGS_OK:
-		return;
-	case ICPT_ARGS_HELP:
-		icpt_usage(prog);
-		exit(0);
-	case ICPT_ARGS_VERSION:
-		printf("dpdk-intercept %s (%s, control protocol v1 = intercept 1.x)\n", DTC_VERSION,
-			rte_version());
-		exit(0);
-	}
-	where = dtc_config_where(err.src, wbuf, sizeof(wbuf));
-	if (err.opt[0] != '\0')
-		dtc_opt_fail_at(prog, where, err.opt, err.has_value ? err.value : NULL, err.reason);
-	fprintf(stderr, "%s: %s%s%s\nTry '%s -- --help' for more information.\n", prog,
-		where != NULL ? where : "", where != NULL ? ": " : "", err.reason, prog);
-	exit(DTC_EXIT_USAGE);
+	dtc_opts_exit_unless_ok(icpt_args_parse_r(argc, argv, o, &err), prog, &err, icpt_usage,
+		icpt_version);
 }
 
 bool

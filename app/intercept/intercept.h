@@ -69,24 +69,13 @@ struct icpt_opts {
 	bool daemon;                 /* -d */
 };
 
-#define ICPT_ARGS_OK 0
-#define ICPT_ARGS_HELP 1
-#define ICPT_ARGS_VERSION 2
-#define ICPT_ARGS_ERROR (-1)
-
-struct icpt_args_err {
-	char opt[48];                /* "-F/--filter", or "" when not about one option */
-	char value[256];
-	bool has_value;
-	char reason[640];
-	const char *src;             /* the argv word it is about (locates --config lines), or NULL */
-};
-
 /*
  * Parse the application arguments (argv[0] = program name).  Never prints or exits: returns
- * ICPT_ARGS_OK, _HELP, _VERSION or _ERROR with *err filled.  Callable any number of times.
+ * DTC_OPTS_OK, _HELP, _VERSION or _ERROR with *err filled (app/common).  Callable any number
+ * of times.
  */
-int icpt_args_parse_r(int argc, char **argv, struct icpt_opts *o, struct icpt_args_err *err);
+struct dtc_opts_err;
+int icpt_args_parse_r(int argc, char **argv, struct icpt_opts *o, struct dtc_opts_err *err);
 /* main()'s wrapper: prints help/version (exit 0) or the error (exit 2). */
 void icpt_args_parse(int argc, char **argv, struct icpt_opts *o);
 void icpt_usage(const char *prog);

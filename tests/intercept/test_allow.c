@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 
+#include "dtc_app.h"
 #include "intercept.h"
 #include "icpt_test.h"
 
@@ -23,7 +24,7 @@ allowed(const struct icpt_opts *o, const char *a)
 static int
 parse(struct icpt_opts *o, const char *allow)
 {
-	struct icpt_args_err err;
+	struct dtc_opts_err err;
 	char *argv[] = { (char *)(uintptr_t)"icpt", (char *)(uintptr_t)"-F",
 		(char *)(uintptr_t)"tcp", (char *)(uintptr_t)"--allow", (char *)(uintptr_t)allow,
 		NULL };
@@ -38,7 +39,7 @@ main(int argc, char **argv)
 	int round;
 
 	(void)argc;
-	CHECK_EQ(parse(&o, NULL), ICPT_ARGS_OK);
+	CHECK_EQ(parse(&o, NULL), DTC_OPTS_OK);
 	CHECK(allowed(&o, "203.0.113.9"));
 	CHECK(allowed(&o, "2001:db8::1"));
 	CHECK_EQ(o.port, 36524);
@@ -46,7 +47,7 @@ main(int argc, char **argv)
 	CHECK_EQ(o.batch_max, 16);
 	for (round = 0; round < 2; round++) {
 		CHECK_EQ(parse(&o, "10.1.2.3/8,192.168.7.7,2001:db8:ff::/33,198.18.0.0/15"),
-			ICPT_ARGS_OK);
+			DTC_OPTS_OK);
 		CHECK_EQ(o.n_allow, 4);
 		CHECK(allowed(&o, "10.200.1.1"));
 		CHECK(!allowed(&o, "11.0.0.1"));
@@ -60,11 +61,11 @@ main(int argc, char **argv)
 		CHECK(!allowed(&o, "2001:db9::1"));
 		CHECK(!allowed(&o, "::ffff:10.1.1.1")); /* the server maps these to IPv4 first */
 	}
-	CHECK_EQ(parse(&o, "0.0.0.0/0"), ICPT_ARGS_OK);
+	CHECK_EQ(parse(&o, "0.0.0.0/0"), DTC_OPTS_OK);
 	CHECK(allowed(&o, "1.2.3.4"));
 	CHECK(!allowed(&o, "2001:db8::1"));
-	CHECK_EQ(parse(&o, "10.0.0.0/8,"), ICPT_ARGS_ERROR);
-	CHECK_EQ(parse(&o, "10.0.0.0/"), ICPT_ARGS_ERROR);
-	CHECK_EQ(parse(&o, "/8"), ICPT_ARGS_ERROR);
+	CHECK_EQ(parse(&o, "10.0.0.0/8,"), DTC_OPTS_ERROR);
+	CHECK_EQ(parse(&o, "10.0.0.0/"), DTC_OPTS_ERROR);
+	CHECK_EQ(parse(&o, "/8"), DTC_OPTS_ERROR);
 	return t_end(argv[0]);
 }

@@ -65,7 +65,7 @@ split(const char *line, char **argv, char *store, size_t store_len)
 #define BASE "-x 80-198.18.1.56:8080 -s 198.18.1.63 --tx-ip 198.18.1.10"
 
 static struct dtc_copy_opts opts;
-static struct dtc_copy_args_err err;
+static struct dtc_opts_err err;
 
 static int
 parse(const char *line)
@@ -82,12 +82,12 @@ parse_ok(const char *line)
 {
 	int rc = parse(line);
 
-	if (rc != DTC_COPY_ARGS_OK) {
+	if (rc != DTC_OPTS_OK) {
 		fprintf(stderr, "'%s' rejected: [%s] '%s': %s\n", line, err.opt, err.value,
 			err.reason);
 		failures++;
 	}
-	return rc == DTC_COPY_ARGS_OK;
+	return rc == DTC_OPTS_OK;
 }
 
 static uint32_t
@@ -258,7 +258,7 @@ test_each_option(void)
 			(char *)(uintptr_t)"198.18.1.10", (char *)(uintptr_t)"--filter",
 			(char *)(uintptr_t)"tcp and src net 198.18.0.0/24", NULL };
 
-		CHECK_EQ(dtc_copy_args_parse_r(9, argv, &opts, &err), DTC_COPY_ARGS_OK);
+		CHECK_EQ(dtc_copy_args_parse_r(9, argv, &opts, &err), DTC_OPTS_OK);
 		CHECK(opts.filter != NULL &&
 			strcmp(opts.filter, "tcp and src net 198.18.0.0/24") == 0);
 	}
@@ -302,9 +302,9 @@ test_each_option(void)
 	if (parse_ok(BASE " --multi 4"))
 		CHECK_EQ(opts.multiply, 4);
 	snprintf(line, sizeof(line), "%s", BASE " -h");
-	CHECK_EQ(parse(line), DTC_COPY_ARGS_HELP);
-	CHECK_EQ(parse("--version"), DTC_COPY_ARGS_VERSION);
-	CHECK_EQ(parse("-v -x bogus"), DTC_COPY_ARGS_VERSION);
+	CHECK_EQ(parse(line), DTC_OPTS_HELP);
+	CHECK_EQ(parse("--version"), DTC_OPTS_VERSION);
+	CHECK_EQ(parse("-v -x bogus"), DTC_OPTS_VERSION);
 }
 
 /* ---------------------------------------------------------------- */
@@ -434,7 +434,7 @@ static void
 check_bad(const struct bad *b)
 {
 	int rc = parse(b->line);
-	bool ok = rc == DTC_COPY_ARGS_ERROR && strcmp(err.opt, b->opt) == 0 &&
+	bool ok = rc == DTC_OPTS_ERROR && strcmp(err.opt, b->opt) == 0 &&
 		err.has_value == (b->value != NULL) &&
 		(b->value == NULL || strcmp(err.value, b->value) == 0) &&
 		strstr(err.reason, b->reason) != NULL && err.reason[0] != '\0';
@@ -507,7 +507,7 @@ test_errors(void)
 	for (i = 0; i < RTE_DIM(bads); i++) {
 		const struct bad *b = &bads[i];
 		struct child_out co;
-		char want[600];
+		char want[sizeof(err.reason) + 64];
 
 		check_bad(b);
 		run_child(child_parse, (void *)(uintptr_t)b->line, &co);

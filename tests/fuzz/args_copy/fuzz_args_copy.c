@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtc_app.h"
 #include "copy.h"
 
 #define MAX_WORDS 48
@@ -61,7 +62,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv1[MAX_WORDS + 2];
-	struct dtc_copy_args_err e1, e2;
+	struct dtc_opts_err e1, e2;
 	char *buf;
 	size_t i, start = 0;
 	int argc = 0, rc1, rc2;
@@ -85,13 +86,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc1 = dtc_copy_args_parse_r(argc, argv1, &o1, &e1);
 	switch (rc1) {
-	case DTC_COPY_ARGS_OK:
+	case DTC_OPTS_OK:
 		check_accepted(&o1);
 		break;
-	case DTC_COPY_ARGS_HELP:
-	case DTC_COPY_ARGS_VERSION:
+	case DTC_OPTS_HELP:
+	case DTC_OPTS_VERSION:
 		break;
-	case DTC_COPY_ARGS_ERROR:
+	case DTC_OPTS_ERROR:
 		if (e1.reason[0] == '\0' || (e1.opt[0] != '\0' && e1.opt[0] != '-'))
 			abort();
 		break;
@@ -102,10 +103,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc2 = dtc_copy_args_parse_r(argc, argv1, &o2, &e2);
 	if (rc2 != rc1)
 		abort();
-	if (rc1 == DTC_COPY_ARGS_ERROR && (strcmp(e1.opt, e2.opt) != 0 ||
+	if (rc1 == DTC_OPTS_ERROR && (strcmp(e1.opt, e2.opt) != 0 ||
 			strcmp(e1.reason, e2.reason) != 0))
 		abort();
-	if (rc1 == DTC_COPY_ARGS_OK && (o1.n_xfer != o2.n_xfer || o1.multiply != o2.multiply ||
+	if (rc1 == DTC_OPTS_OK && (o1.n_xfer != o2.n_xfer || o1.multiply != o2.multiply ||
 			o1.n_intercept != o2.n_intercept || o1.mss != o2.mss))
 		abort();
 	free(buf);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dtc_app.h"
 #include "intercept.h"
 
 #define MAX_WORDS 48
@@ -55,16 +56,16 @@ check_accepted(const struct icpt_opts *o)
 }
 
 static int
-run(int argc, char **argv, struct icpt_opts *o, struct icpt_args_err *e)
+run(int argc, char **argv, struct icpt_opts *o, struct dtc_opts_err *e)
 {
 	int rc = icpt_args_parse_r(argc, argv, o, e);
 
-	if (rc != ICPT_ARGS_OK && rc != ICPT_ARGS_HELP && rc != ICPT_ARGS_VERSION &&
-			rc != ICPT_ARGS_ERROR)
+	if (rc != DTC_OPTS_OK && rc != DTC_OPTS_HELP && rc != DTC_OPTS_VERSION &&
+			rc != DTC_OPTS_ERROR)
 		abort();
-	if (rc == ICPT_ARGS_ERROR && e->reason[0] == '\0')
+	if (rc == DTC_OPTS_ERROR && e->reason[0] == '\0')
 		abort();
-	if (rc == ICPT_ARGS_OK)
+	if (rc == DTC_OPTS_OK)
 		check_accepted(o);
 	return rc;
 }
@@ -73,7 +74,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf, *argv[MAX_WORDS + 2];
-	struct icpt_args_err e1, e2;
+	struct dtc_opts_err e1, e2;
 	size_t i, start = 0;
 	int argc = 1, rc1, rc2;
 
@@ -95,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 	rc1 = run(argc, argv, &o1, &e1);
 	rc2 = run(argc, argv, &o2, &e2);
-	if (rc1 != rc2 || (rc1 == ICPT_ARGS_ERROR && strcmp(e1.reason, e2.reason) != 0))
+	if (rc1 != rc2 || (rc1 == DTC_OPTS_ERROR && strcmp(e1.reason, e2.reason) != 0))
 		abort();
 	free(buf);
 	return 0;
