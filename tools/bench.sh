@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The dpdk-tcpcopy authors
+#
+# The data-path benchmark (issue 7), sourced by tools/dpdk-setup.sh, which calls
+# `bench_main "$@"` after deps and build.  Prints one JSON object per line and workload
+# configuration on stdout (docs/performance.md explains every field); what the machine is
+# and how busy it was go to stderr.
+#
+#   tools/dpdk-setup.sh bench [options] [-- extra dtc_bench options]
+#     --workload LIST     steady,churn,mixed (default all three)
+#     --sessions LIST     concurrent established sessions of steady (default 1k,100k,1M)
+#     --mixed-sessions N  established sessions under the mixed workload (default 100k)
+#     --lcores LIST       worker lcore counts to run (default 1,2 on a 2-core machine,
+#                         1,2,4,... up to the cores there are)
+#     --rounds N          timed rounds per configuration; the median is printed (default 5)
+#     --round-frames N    client frames per round (default 1M)
+#     --max-memory MB     the copier's -m, whose plan sizes tables and pools (default 1024)
+#     --rx-csum 0|1       frames arrive with the NIC's "TCP checksum good" flag (default 1)
+#     --json FILE         also append the JSON lines to FILE
+#     --quick             a few seconds: tiny configuration (what the bench_quick test runs)
+#
+# It may also be run on its own: `. tools/bench.sh; BUILD=build bench_main --quick`.
+
+bench_say() { printf '==> %s\n' "$*" >&2; }
+
+bench_die() {
+    printf 'bench: error: %s\n' "$*" >&2
+    return 1
+}
+
+# What the figures come from: CPU, cores, kernel, DPDK, and how loaded the machine was.
+bench_machine() {
+    local cpu cores dpdk
+    cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+    cores=$(nproc)
+    dpdk=$(pkg-config --modversion libdpdk 2>/dev/null || echo unknown)
+    bench_say "machine: ${cpu:-unknown CPU}, $cores cores, kernel $(uname -r), DPDK $dpdk"
+    bench_say "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# Default lcore counts: 1, 2, 4, ... up to the cores there are.
+bench_default_lcores() {
+    local n=1 max out=""
+    max=$(nproc)
+    while [ "$n" -le "$max" ]; do
+        out=${out:+$out,}$n
+        n=$((n * 2))
+    done
+    printf '%s' "$out"
+}
+
+bench_main() {
+    local top=${TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+    local build=${BUILD:-$top/build}
+    local bin=$build/tests/bench/dtc_bench
+    local lcores="" max_mb=1024 json="" quick=0 args=() max_l=1 l prefix eal_mb rc=0
+    local out errexit=0
+
+    while [ $# -gt 0 ]; do
+        case "$1" in
+        --workload | --sessions | --mixed-sessions | --rounds | --round-frames | --rx-csum | \
+            --missed-pct | --churn-pct)
+            [ $# -ge 2 ] || { bench_die "$1 needs a value"; return 2; }
+            args+=("$1" "$2")
+            shift 2
+            ;;
+        --lcores)
+            [ $# -ge 2 ] || { bench_die "--lcores needs a value"; return 2; }
+            lcores=$2
+            shift 2
+            ;;
+        --max-memory)
+            [ $# -ge 2 ] || { bench_die "--max-memory needs a value"; return 2; }
+            max_mb=$2
+            shift 2
+            ;;
+        --json)
+            [ $# -ge 2 ] || { bench_die "--json needs a file"; return 2; }
+            json=$2
+            shift 2
+            ;;
+        --quick)
+            quick=1
+            shift
+            ;;
+        --)
+            shift
+            args+=("$@")
+            break
+            ;;
+        -h | --help)
+            sed -n '9,20p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
+            return 0
+            ;;
+        *)
+            bench_die "unknown option '$1' (see --help)"
+            return 2
+            ;;
+        esac
+    done
+    [ -x "$bin" ] || { bench_die "$bin is missing: build first"; return 1; }
+    case "$max_mb" in '' | *[!0-9]*) bench_die "--max-memory: a number of MB"; return 2 ;; esac
+    if [ "$quick" = 1 ]; then
+        args+=(--quick)
+        lcores=${lcores:-1}
+        max_mb=128
+    fi
+    lcores=${lcores:-$(bench_default_lcores)}
+    for l in ${lcores//,/ }; do
+        case "$l" in '' | *[!0-9]*) bench_die "--lcores: numbers, comma separated"; return 2 ;; esac
+        [ "$l" -gt "$max_l" ] && max_l=$l
+    done
+    if [ "$max_l" -gt "$(nproc)" ]; then
+        bench_die "--lcores $lcores: this machine has $(nproc) cores"
+        return 2
+    fi
+    # Under --no-huge DPDK puts each 2.5 KB mbuf on its own 4 KiB page (a pool needing
+    # IOVA-contiguous objects never lets one cross a page), so the EAL needs about 5/3 of
+    # what the copier's -m plans, plus the benchmark's own input pool.
+    eal_mb=$((max_mb * 5 / 3 + 96 * max_l + 64))
+    prefix=dtc-bench-$$
+    bench_machine
+    bench_say "running: $bin (EAL --no-huge -m $eal_mb -l 0-$((max_l - 1))) --lcores $lcores" \
+        "--max-memory $max_mb ${args[*]}"
+    out=(cat)
+    [ -n "$json" ] && out=(tee -a "$json")
+    case $- in *e*) errexit=1 ;; esac
+    set +e
+    "$bin" --no-huge -m "$eal_mb" --no-pci --file-prefix "$prefix" -l "0-$((max_l - 1))" \
+        --log-level='lib.*:error' --no-telemetry -- --lcores "$lcores" \
+        --max-memory "$max_mb" "${args[@]}" | "${out[@]}"
+    rc=${PIPESTATUS[0]}
+    [ "$errexit" = 1 ] && set -e
+    rm -rf "/var/run/dpdk/$prefix"
+    bench_say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    [ "$rc" -eq 0 ] || bench_die "dtc_bench exited with status $rc"
+}
