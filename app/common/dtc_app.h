@@ -97,7 +97,7 @@ struct dtc_opts_err {
 	char value[256];              /* the offending value (cut at 255 bytes); "" when none */
 	bool has_value;               /* false: "option X: reason" (missing, unknown, required) */
 	char reason[640];
-	const char *src;              /* the argv word it is about (locates --config lines), or NULL */
+	const char *src;              /* the argv word it is about (for --config lines), or NULL */
 };
 
 /* One parse: the table, where errors go, and nothing else (apps embed it in their state). */
@@ -113,6 +113,14 @@ int dtc_opts_fail(struct dtc_opts_ctx *p, int code, const char *value, const cha
 /* An error not about one option's value (opt left empty); returns DTC_OPTS_ERROR. */
 int dtc_opts_fail_free(struct dtc_opts_ctx *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Option values for set() functions: an integer in [min, max] ("expected an integer from MIN
+ * to MAX"), a file name that is not empty.  0 or DTC_OPTS_ERROR; *out is set on success only. */
+int dtc_opts_u64(struct dtc_opts_ctx *p, int code, const char *v, uint64_t min, uint64_t max,
+	uint64_t *out);
+int dtc_opts_u32(struct dtc_opts_ctx *p, int code, const char *v, uint64_t min, uint64_t max,
+	uint32_t *out);
+int dtc_opts_file(struct dtc_opts_ctx *p, int code, const char *v, const char **out);
 
 /* Called for every option but -h and -v, in command-line order; 0 or DTC_OPTS_ERROR. */
 typedef int (*dtc_opts_set_t)(struct dtc_opts_ctx *p, int code, const char *value);

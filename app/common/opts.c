@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,37 @@ dtc_opts_fail_free(struct dtc_opts_ctx *p, const char *fmt, ...)
 	return rc;
 }
 
+int
+dtc_opts_u64(struct dtc_opts_ctx *p, int code, const char *v, uint64_t min, uint64_t max,
+	uint64_t *out)
+{
+	if (dtc_parse_u64(v, min, max, out) == 0)
+		return 0;
+	return dtc_opts_fail(p, code, v, "expected an integer from %" PRIu64 " to %" PRIu64, min,
+		max);
+}
+
+int
+dtc_opts_u32(struct dtc_opts_ctx *p, int code, const char *v, uint64_t min, uint64_t max,
+	uint32_t *out)
+{
+	uint64_t x;
+	int rc = dtc_opts_u64(p, code, v, min, max, &x);
+
+	if (rc == 0)
+		*out = (uint32_t)x;
+	return rc;
+}
+
+int
+dtc_opts_file(struct dtc_opts_ctx *p, int code, const char *v, const char **out)
+{
+	if (*v == '\0')
+		return dtc_opts_fail(p, code, v, "empty file name");
+	*out = v;
+	return 0;
+}
+
 /* getopt's short option string from the table: ":x:c:...gO...". */
 static int
 short_opts(const struct dtc_opts_table *t, char *s, size_t len)
@@ -111,7 +143,8 @@ bad_option(struct dtc_opts_ctx *p, int argc, char **argv)
 			return dtc_opts_fail_free(p, "option -%c of %s: %s", optopt, t->gone_from,
 				t->gone[i].why);
 	if (optopt != 0)
-		return dtc_opts_fail_free(p, "unknown option '-%c'", isprint(optopt) ? optopt : '?');
+		return dtc_opts_fail_free(p, "unknown option '-%c'",
+			isprint(optopt) ? optopt : '?');
 	n = strcspn(word, "=");
 	dtc_opts_fail_free(p, "unknown or ambiguous option '%.*s'", (int)(n > 40 ? 40 : n), word);
 	p->err->src = word;
@@ -148,7 +181,8 @@ dtc_opts_getopt(struct dtc_opts_ctx *p, int argc, char **argv, dtc_opts_set_t se
 			return rc;
 	}
 	if (optind < argc) {
-		dtc_opts_fail_free(p, "unexpected argument '%.200s' (every value follows its option)",
+		dtc_opts_fail_free(p,
+			"unexpected argument '%.200s' (every value follows its option)",
 			argv[optind]);
 		p->err->src = argv[optind];
 		return DTC_OPTS_ERROR;

@@ -151,26 +151,6 @@ struct args_ctx {
 	const char *val[OPT_MAX];   /* last value of each option; "" for a flag; NULL = unseen */
 };
 
-static int
-num(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uint64_t *out)
-{
-	if (dtc_parse_u64(v, min, max, out) == 0)
-		return 0;
-	return dtc_opts_fail(&c->p, code, v, "expected an integer from %" PRIu64 " to %" PRIu64,
-		min, max);
-}
-
-static int
-num32(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uint32_t *out)
-{
-	uint64_t x = 0;
-	int rc = num(c, code, v, min, max, &x);
-
-	if (rc == 0)
-		*out = (uint32_t)x;
-	return rc;
-}
-
 /* -a: a plain decimal ("2", "0.5"): no sign, exponent, hex, inf or nan. */
 static int
 parse_speed(struct args_ctx *c, const char *v)
@@ -369,79 +349,74 @@ check_filter(struct args_ctx *c, const char *v)
 }
 
 static int
-file_arg(struct args_ctx *c, int code, const char *v, const char **out)
+set_option(struct dtc_opts_ctx *p, int code, const char *v)
 {
-	if (*v == '\0')
-		return dtc_opts_fail(&c->p, code, v, "empty file name");
-	*out = v;
-	return 0;
-}
-
-static int
-set_option(struct args_ctx *c, int code, const char *v)
-{
+	struct args_ctx *c = container_of(p, struct args_ctx, p);
 	struct dtc_copy_opts *o = c->o;
 	uint64_t x = 0;
 	int rc;
 
+	if (code <= 0 || code >= OPT_MAX)
+		return dtc_opts_fail_free(p, "internal error: getopt returned %d", code);
+	c->val[code] = v; /* for the rules of finish() */
 	switch (code) {
 	case 'x': return parse_transfer(c, v);
 	case 'c': /* parsed at the end */
-		return *v == '\0' ? dtc_opts_fail(&c->p, 'c', v, "empty pool") : 0;
+		return *v == '\0' ? dtc_opts_fail(p, 'c', v, "empty pool") : 0;
 	case 'F':
 		o->filter = v;
 		return check_filter(c, v);
-	case 'n': return num32(c, code, v, 1, DTC_COPY_MAX_MULTIPLY, &o->multiply);
-	case 'f': return num32(c, code, v, 0, DTC_COPY_MAX_PORT_OFFSET, &o->port_offset);
-	case 'r': return num32(c, code, v, 0, 100, &o->sample_pct);
+	case 'n': return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_MULTIPLY, &o->multiply);
+	case 'f': return dtc_opts_u32(p, code, v, 0, DTC_COPY_MAX_PORT_OFFSET, &o->port_offset);
+	case 'r': return dtc_opts_u32(p, code, v, 0, 100, &o->sample_pct);
 	case 'g': o->gradual = true; return 0;
 	case 'O': o->full_sessions_only = true; return 0;
 	case 's': return parse_intercepts(c, v);
 	case 'p':
-		rc = num(c, code, v, 1, 65535, &x);
+		rc = dtc_opts_u64(p, code, v, 1, 65535, &x);
 		o->intercept_port = (uint16_t)x;
 		return rc;
-	case 'C': return num32(c, code, v, 1, DTC_COPY_MAX_CONNS, &o->conns_per_intercept);
+	case 'C': return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_CONNS, &o->conns_per_intercept);
 	case 'L': o->lonely = true; return 0;
 	case 'W': o->no_wait = true; return 0;
-	case 't': return num32(c, code, v, 1, 86400, &o->session_timeout_s);
-	case 'k': return num32(c, code, v, 1, 604800, &o->keepalive_timeout_s);
+	case 't': return dtc_opts_u32(p, code, v, 1, 86400, &o->session_timeout_s);
+	case 'k': return dtc_opts_u32(p, code, v, 1, 604800, &o->keepalive_timeout_s);
 	case 'M':
-		rc = num(c, code, v, 576, 9000, &x);
+		rc = dtc_opts_u64(p, code, v, 576, 9000, &x);
 		o->mtu = (uint16_t)x;
 		return rc;
 	case 'D':
-		rc = num(c, code, v, 88, 8960, &x);
+		rc = dtc_opts_u64(p, code, v, 88, 8960, &x);
 		o->mss = (uint16_t)x;
 		return rc;
-	case 'R': return num32(c, code, v, 0, 60000, &o->rtt_ms);
-	case 'm': return num(c, code, v, 16, 1048576, &o->max_memory_mb);
+	case 'R': return dtc_opts_u32(p, code, v, 0, 60000, &o->rtt_ms);
+	case 'm': return dtc_opts_u64(p, code, v, 16, 1048576, &o->max_memory_mb);
 	case 'i':
-		rc = file_arg(c, code, v, &o->pcap_file);
+		rc = dtc_opts_file(p, code, v, &o->pcap_file);
 		if (rc == 0 && access(v, R_OK) != 0)
-			return dtc_opts_fail(&c->p, code, v, "cannot read it: %s", strerror(errno));
+			return dtc_opts_fail(p, code, v, "cannot read it: %s", strerror(errno));
 		return rc;
 	case 'a': return parse_speed(c, v);
-	case 'I': return num32(c, code, v, 0, 86400000, &o->gap_ms);
-	case 'T': return num32(c, code, v, 1, 1000000, &o->loops);
+	case 'I': return dtc_opts_u32(p, code, v, 0, 86400000, &o->gap_ms);
+	case 'T': return dtc_opts_u32(p, code, v, 1, 1000000, &o->loops);
 	case OPT_RX_PORT: return parse_rx_ports(c, v);
 	case OPT_TX_PORT:
-		rc = num(c, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
+		rc = dtc_opts_u64(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->tx_port = (int)x;
 		return rc;
 	case OPT_TX_IP: return parse_tx_ip(c, v);
 	case OPT_RESPONSE_PORT:
-		rc = num(c, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
+		rc = dtc_opts_u64(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->response_port = (int)x;
 		return rc;
-	case OPT_STATS_INTERVAL: return num32(c, code, v, 0, 86400, &o->stats_interval_s);
-	case OPT_IDLE_SLEEP: return num32(c, code, v, 0, 100000, &o->idle_sleep_us);
-	case 'l': return file_arg(c, code, v, &o->log_file);
-	case 'P': return file_arg(c, code, v, &o->pid_file);
+	case OPT_STATS_INTERVAL: return dtc_opts_u32(p, code, v, 0, 86400, &o->stats_interval_s);
+	case OPT_IDLE_SLEEP: return dtc_opts_u32(p, code, v, 0, 100000, &o->idle_sleep_us);
+	case 'l': return dtc_opts_file(p, code, v, &o->log_file);
+	case 'P': return dtc_opts_file(p, code, v, &o->pid_file);
 	case 'd': o->daemon = true; return 0;
-	case OPT_CONFIG: return file_arg(c, code, v, &o->config_file);
+	case OPT_CONFIG: return dtc_opts_file(p, code, v, &o->config_file);
 	}
-	return dtc_opts_fail_free(&c->p, "internal error: option code %d has no handler", code);
+	return dtc_opts_fail_free(p, "internal error: option code %d has no handler", code);
 }
 
 static void
@@ -616,18 +591,6 @@ finish(struct args_ctx *c)
 	return 0;
 }
 
-/* Every option but -h/-v: remember its value for the rules in finish(), then apply it. */
-static int
-record_option(struct dtc_opts_ctx *p, int code, const char *v)
-{
-	struct args_ctx *c = container_of(p, struct args_ctx, p);
-
-	if (code <= 0 || code >= OPT_MAX)
-		return dtc_opts_fail_free(p, "internal error: getopt returned %d", code);
-	c->val[code] = v;
-	return set_option(c, code, v);
-}
-
 int
 dtc_copy_args_parse_r(int argc, char **argv, struct dtc_copy_opts *o,
 	struct dtc_opts_err *err)
@@ -640,7 +603,7 @@ dtc_copy_args_parse_r(int argc, char **argv, struct dtc_copy_opts *o,
 	c.p.err = err;
 	c.o = o;
 	set_defaults(o);
-	rc = dtc_opts_getopt(&c.p, argc, argv, record_option);
+	rc = dtc_opts_getopt(&c.p, argc, argv, set_option);
 	return rc == DTC_OPTS_OK ? finish(&c) : rc;
 }
 

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,18 +120,6 @@ struct args_ctx {
 };
 
 static int
-num32(struct args_ctx *c, int code, const char *v, uint64_t min, uint64_t max, uint32_t *out)
-{
-	uint64_t x;
-
-	if (dtc_parse_u64(v, min, max, &x) != 0)
-		return dtc_opts_fail(&c->p, code, v,
-			"expected an integer from %" PRIu64 " to %" PRIu64, min, max);
-	*out = (uint32_t)x;
-	return 0;
-}
-
-static int
 parse_ip(struct args_ctx *c, const char *v)
 {
 	union dtc_addr a;
@@ -231,15 +218,6 @@ parse_filter(struct args_ctx *c, const char *v)
 }
 
 static int
-file_arg(struct args_ctx *c, int code, const char *v, const char **out)
-{
-	if (*v == '\0')
-		return dtc_opts_fail(&c->p, code, v, "empty file name");
-	*out = v;
-	return 0;
-}
-
-static int
 set_option(struct dtc_opts_ctx *p, int code, const char *v)
 {
 	struct args_ctx *c = container_of(p, struct args_ctx, p);
@@ -251,37 +229,37 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'F': return parse_filter(c, v);
 	case OPT_IP: return parse_ip(c, v);
 	case OPT_RX_PORT:
-		rc = num32(c, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
+		rc = dtc_opts_u32(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->rx_port = (uint16_t)x;
 		return rc;
 	case 'p':
-		rc = num32(c, code, v, 1, 65535, &x);
+		rc = dtc_opts_u32(p, code, v, 1, 65535, &x);
 		o->port = (uint16_t)x;
 		return rc;
 	case 'b': return parse_bind(c, v);
 	case OPT_ALLOW: return parse_allow(c, v);
-	case OPT_MAX_CONNS: return num32(c, code, v, 1, 4096, &o->max_conns);
-	case OPT_CONN_STALL: return num32(c, code, v, 1, 3600, &o->conn_stall_s);
+	case OPT_MAX_CONNS: return dtc_opts_u32(p, code, v, 1, 4096, &o->max_conns);
+	case OPT_CONN_STALL: return dtc_opts_u32(p, code, v, 1, 3600, &o->conn_stall_s);
 	case 'n':
-		rc = num32(c, code, v, 0, DTC_V1_BATCH_MAX, &o->batch_max);
+		rc = dtc_opts_u32(p, code, v, 0, DTC_V1_BATCH_MAX, &o->batch_max);
 		if (rc == 0 && o->batch_max == 0)
 			o->batch_max = DTC_V1_BATCH_MAX;
 		return rc;
-	case 't': return num32(c, code, v, 0, 86400, &o->route_timeout_s);
-	case OPT_ROUTES: return num32(c, code, v, 1024, 67108864, &o->routes);
-	case 's': return num32(c, code, v, 16, 1048576, &o->hold);
-	case OPT_WAIT_ROUTES: return num32(c, code, v, 0, 67108864, &o->wait_routes);
-	case OPT_STATS_INTERVAL: return num32(c, code, v, 0, 86400, &o->stats_interval_s);
-	case OPT_IDLE_SLEEP: return num32(c, code, v, 0, 100000, &o->idle_sleep_us);
-	case 'l': return file_arg(c, code, v, &o->log_file);
-	case 'P': return file_arg(c, code, v, &o->pid_file);
+	case 't': return dtc_opts_u32(p, code, v, 0, 86400, &o->route_timeout_s);
+	case OPT_ROUTES: return dtc_opts_u32(p, code, v, 1024, 67108864, &o->routes);
+	case 's': return dtc_opts_u32(p, code, v, 16, 1048576, &o->hold);
+	case OPT_WAIT_ROUTES: return dtc_opts_u32(p, code, v, 0, 67108864, &o->wait_routes);
+	case OPT_STATS_INTERVAL: return dtc_opts_u32(p, code, v, 0, 86400, &o->stats_interval_s);
+	case OPT_IDLE_SLEEP: return dtc_opts_u32(p, code, v, 0, 100000, &o->idle_sleep_us);
+	case 'l': return dtc_opts_file(p, code, v, &o->log_file);
+	case 'P': return dtc_opts_file(p, code, v, &o->pid_file);
 	case 'd':
 		o->daemon = true;
 		return 0;
 	case OPT_CONFIG:
 		return 0; /* already expanded into argv by dtc_config_expand() */
 	}
-	return dtc_opts_fail_free(&c->p, "internal error: option %d has no handler", code);
+	return dtc_opts_fail_free(p, "internal error: option %d has no handler", code);
 }
 
 static void
