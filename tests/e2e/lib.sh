@@ -612,9 +612,11 @@ e2e_pcap_fields() {
 # --- comparing what the servers recorded ---------------------------------------------------
 
 # e2e_log_count LOG: requests in an access log.  e2e_log_clients LOG: distinct client
-# address:port pairs in it.
+# address:port pairs in it (a port the client reused counts once).  e2e_log_conns LOG:
+# distinct connections, by nginx's $connection serial number (the next-to-last field).
 e2e_log_count() { awk -F'"' 'NF >= 3 { n++ } END { print n + 0 }' "$1" 2>/dev/null || echo 0; }
 e2e_log_clients() { awk '{ print $1 }' "$1" 2>/dev/null | sort -u | grep -c .; }
+e2e_log_conns() { awk 'NF >= 2 { print $(NF - 1) }' "$1" 2>/dev/null | sort -u | grep -c .; }
 
 # e2e_compare_access_logs ONLINE_LOG TEST_LOG [MULT=1]: compare the request lines as multisets
 # (the test server should see each online request MULT times).  Prints the figures and sets
