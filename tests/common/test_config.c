@@ -11,16 +11,7 @@
 #include <unistd.h>
 
 #include "dtc_app.h"
-
-static int failures;
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++; \
-		} \
-	} while (0)
+#include "dtc_check.h"
 
 static void
 check_argv(const struct dtc_argv *a, const char *const *want, int n)
@@ -29,10 +20,8 @@ check_argv(const struct dtc_argv *a, const char *const *want, int n)
 
 	CHECK(a->argc == n);
 	for (i = 0; i < n && i < a->argc; i++) {
-		if (strcmp(a->argv[i], want[i]) != 0) {
-			fprintf(stderr, "argv[%d] = '%s', want '%s'\n", i, a->argv[i], want[i]);
-			failures++;
-		}
+		if (strcmp(a->argv[i], want[i]) != 0)
+			DTC_FAIL("argv[%d] = '%s', want '%s'", i, a->argv[i], want[i]);
 	}
 	CHECK(a->argc < 0 || a->argv == NULL || a->argv[a->argc] == NULL);
 }
@@ -117,10 +106,8 @@ expect_error(const char *text, const char *needle)
 	char err[256] = "";
 
 	CHECK(dtc_config_expand(4, argv, &out, err, sizeof(err)) == -EINVAL);
-	if (strstr(err, needle) == NULL || strstr(err, path) == NULL) {
-		fprintf(stderr, "error '%s' lacks '%s' or the file name\n", err, needle);
-		failures++;
-	}
+	if (strstr(err, needle) == NULL || strstr(err, path) == NULL)
+		DTC_FAIL("error '%s' lacks '%s' or the file name", err, needle);
 	unlink(path);
 }
 
@@ -188,10 +175,5 @@ main(void)
 	test_errors();
 	test_numbers();
 	test_idle();
-	if (failures != 0) {
-		fprintf(stderr, "%d checks failed\n", failures);
-		return 1;
-	}
-	printf("test_config: all checks passed\n");
-	return 0;
+	return dtc_check_end("test_config");
 }

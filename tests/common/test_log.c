@@ -14,16 +14,7 @@
 #include <rte_log.h>
 
 #include "dtc_app.h"
-
-static int failures;
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++; \
-		} \
-	} while (0)
+#include "dtc_check.h"
 
 static long
 fsize(const char *p)
@@ -69,8 +60,5 @@ main(void)
 	unlink(old);
 	unlink(moved);
 	rmdir(dir);
-	if (failures != 0)
-		return 1;
-	printf("test_log: all checks passed\n");
-	return 0;
+	return dtc_check_end("test_log");
 }

@@ -2,13 +2,12 @@
  * Copyright(c) 2026 The dpdk-tcpcopy authors
  */
 
-/* Assertions and EAL set-up for the intercept and capture unit tests: failures are counted
- * and printed, the program exits non-zero when any failed or when nothing was checked. */
+/* Assertions (tests/common/dtc_check.h), EAL set-up and mbufs for the intercept and capture
+ * unit tests. */
 
 #ifndef ICPT_TEST_H
 #define ICPT_TEST_H
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,50 +16,7 @@
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 
-static unsigned int t_checks;
-static unsigned int t_failures;
-
-#define CHECK(c) CHECKF(c, "%s", "")
-
-#define CHECKF(c, fmt, ...) do { \
-	t_checks++; \
-	if (!(c)) { \
-		t_failures++; \
-		fprintf(stderr, "%s:%d: CHECK failed: %s " fmt "\n", __FILE__, __LINE__, #c, \
-			__VA_ARGS__); \
-	} \
-} while (0)
-
-#define CHECK_EQ(a, b) CHECK_EQF(a, b, "%s", "")
-
-#define CHECK_EQF(a, b, fmt, ...) do { \
-	long long va_ = (long long)(a), vb_ = (long long)(b); \
-	t_checks++; \
-	if (va_ != vb_) { \
-		t_failures++; \
-		fprintf(stderr, "%s:%d: %s == %s failed: %lld != %lld " fmt "\n", __FILE__, \
-			__LINE__, #a, #b, va_, vb_, __VA_ARGS__); \
-	} \
-} while (0)
-
-static inline int
-t_end(const char *name)
-{
-	printf("%s: %u checks, %u failed\n", name, t_checks, t_failures);
-	return t_failures == 0 && t_checks > 0 ? 0 : 1;
-}
-
-/* xorshift64*: reproducible pseudo-random data. */
-static uint64_t t_rng = 0x9e3779b97f4a7c15ULL;
-
-static inline uint64_t
-t_rand(void)
-{
-	t_rng ^= t_rng >> 12;
-	t_rng ^= t_rng << 25;
-	t_rng ^= t_rng >> 27;
-	return t_rng * 0x2545f4914f6cdd1dULL;
-}
+#include "../common/dtc_check.h"
 
 /* EAL without hugepages, PCI or telemetry, under a file prefix unique to this process. */
 static inline void

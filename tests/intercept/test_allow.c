@@ -67,5 +67,5 @@ main(int argc, char **argv)
 	CHECK_EQ(parse(&o, "10.0.0.0/8,"), DTC_OPTS_ERROR);
 	CHECK_EQ(parse(&o, "10.0.0.0/"), DTC_OPTS_ERROR);
 	CHECK_EQ(parse(&o, "/8"), DTC_OPTS_ERROR);
-	return t_end(argv[0]);
+	return dtc_check_end(argv[0]);
 }

@@ -188,5 +188,5 @@ main(int argc, char **argv)
 	test_resolver(mp);
 	rte_mempool_free(mp);
 	t_eal_cleanup();
-	return t_end(argv[0]);
+	return dtc_check_end(argv[0]);
 }

@@ -31,7 +31,7 @@ static struct frame frames[N_FRAMES];
 static const uint32_t addrs[] = { 0xc6120138, 0xc6120263, 0xc6120164, 0x0a000001, 0xc0a80001 };
 static const uint16_t ports[] = { 80, 8080, 36524, 1234, 40000, 1500 };
 
-#define PICK(a) (a[t_rand() % (sizeof(a) / sizeof(a[0]))])
+#define PICK(a) (a[dtc_rand() % (sizeof(a) / sizeof(a[0]))])
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -53,14 +53,14 @@ gen_eth(uint8_t *b, uint16_t et)
 {
 	static const uint8_t macs[3][6] = { { 2, 0, 0, 0, 0, 1 }, { 2, 0, 0, 0, 0, 2 },
 		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	unsigned int tags = t_rand() % 5 == 0 ? 1 + t_rand() % 2 : 0, i;
+	unsigned int tags = dtc_rand() % 5 == 0 ? 1 + dtc_rand() % 2 : 0, i;
 	uint16_t off = 12;
 
-	memcpy(b, macs[t_rand() % 3], 6);
-	memcpy(b + 6, macs[t_rand() % 2], 6);
+	memcpy(b, macs[dtc_rand() % 3], 6);
+	memcpy(b + 6, macs[dtc_rand() % 2], 6);
 	for (i = 0; i < tags; i++, off += 4) {
 		put16(b + off, i == 0 && tags == 2 ? 0x88a8 : 0x8100);
-		put16(b + off + 2, (uint16_t)(t_rand() % 2 ? 100 : 200));
+		put16(b + off + 2, (uint16_t)(dtc_rand() % 2 ? 100 : 200));
 	}
 	put16(b + off, et);
 	return off + 2;
@@ -72,13 +72,13 @@ gen_l4(uint8_t *b, uint8_t proto, uint16_t pay)
 	unsigned int optlen = 0;
 
 	if (proto == 6) {
-		optlen = (t_rand() % 4) * 4;
+		optlen = (dtc_rand() % 4) * 4;
 		put16(b, PICK(ports));
 		put16(b + 2, PICK(ports));
-		put32(b + 4, (uint32_t)t_rand());
-		put32(b + 8, (uint32_t)t_rand());
+		put32(b + 4, (uint32_t)dtc_rand());
+		put32(b + 8, (uint32_t)dtc_rand());
 		b[12] = (uint8_t)((5 + optlen / 4) << 4);
-		b[13] = (uint8_t)(t_rand() & 0x3f);
+		b[13] = (uint8_t)(dtc_rand() & 0x3f);
 		put16(b + 14, 65535);
 		memset(b + 16, 0, 4);
 		memset(b + 20, 1, optlen); /* NOPs */
@@ -91,7 +91,7 @@ gen_l4(uint8_t *b, uint8_t proto, uint16_t pay)
 		put16(b + 6, 0);
 		return (uint16_t)(8 + pay);
 	}
-	b[0] = t_rand() % 2 ? 8 : 0; /* ICMP echo request or reply */
+	b[0] = dtc_rand() % 2 ? 8 : 0; /* ICMP echo request or reply */
 	memset(b + 1, 0, 7);
 	return (uint16_t)(8 + pay);
 }
@@ -101,8 +101,8 @@ gen_frame(struct frame *f)
 {
 	static const uint8_t protos[] = { 6, 6, 6, 17, 1 };
 	uint8_t *b = f->b;
-	uint16_t off, l4len, pay = (uint16_t)(t_rand() % 40);
-	unsigned int kind = t_rand() % 10;
+	uint16_t off, l4len, pay = (uint16_t)(dtc_rand() % 40);
+	unsigned int kind = dtc_rand() % 10;
 
 	memset(b, 0, FRAME_MAX);
 	if (kind == 0) { /* ARP */
@@ -111,14 +111,14 @@ gen_frame(struct frame *f)
 		put16(b + off + 2, 0x0800);
 		b[off + 4] = 6;
 		b[off + 5] = 4;
-		put16(b + off + 6, (uint16_t)(1 + t_rand() % 2));
+		put16(b + off + 6, (uint16_t)(1 + dtc_rand() % 2));
 		put32(b + off + 14, PICK(addrs));
 		put32(b + off + 24, PICK(addrs));
 		f->len = (uint16_t)(off + 28);
 		return;
 	}
 	if (kind == 1) { /* IPv6 */
-		uint8_t proto = t_rand() % 2 ? 6 : 17;
+		uint8_t proto = dtc_rand() % 2 ? 6 : 17;
 
 		off = gen_eth(b, 0x86dd);
 		b[off] = 0x60;
@@ -126,23 +126,23 @@ gen_frame(struct frame *f)
 		b[off + 7] = 64;
 		b[off + 8] = 0x20;
 		b[off + 9] = 0x01;
-		b[off + 23] = (uint8_t)(t_rand() % 3);
+		b[off + 23] = (uint8_t)(dtc_rand() % 3);
 		b[off + 24] = 0x20;
 		b[off + 25] = 0x01;
-		b[off + 39] = (uint8_t)(t_rand() % 3);
+		b[off + 39] = (uint8_t)(dtc_rand() % 3);
 		l4len = gen_l4(b + off + 40, proto, pay);
 		put16(b + off + 4, l4len);
 		f->len = (uint16_t)(off + 40 + l4len);
 		return;
 	}
 	{ /* IPv4, sometimes with options, sometimes a fragment */
-		uint8_t proto = protos[t_rand() % sizeof(protos)];
-		unsigned int ihl = t_rand() % 6 == 0 ? 6 : 5;
+		uint8_t proto = protos[dtc_rand() % sizeof(protos)];
+		unsigned int ihl = dtc_rand() % 6 == 0 ? 6 : 5;
 
 		off = gen_eth(b, 0x0800);
 		b[off] = (uint8_t)(0x40 | ihl);
-		put16(b + off + 6, t_rand() % 8 == 0 ? (uint16_t)(t_rand() % 2 ? 0x2000 : 0x00b9) :
-			0x4000);
+		put16(b + off + 6, dtc_rand() % 8 == 0 ?
+			(uint16_t)(dtc_rand() % 2 ? 0x2000 : 0x00b9) : 0x4000);
 		b[off + 8] = 64;
 		b[off + 9] = proto;
 		put32(b + off + 12, PICK(addrs));
@@ -193,12 +193,12 @@ static const char *const exprs[] = {
 static void
 corrupt(struct frame *f)
 {
-	unsigned int k, n = 1 + t_rand() % 3;
+	unsigned int k, n = 1 + dtc_rand() % 3;
 
 	for (k = 0; k < n; k++)
-		f->b[t_rand() % f->len] ^= (uint8_t)(1u << (t_rand() % 8));
-	if (t_rand() % 4 == 0)
-		f->len = (uint16_t)(1 + t_rand() % f->len); /* truncated frame */
+		f->b[dtc_rand() % f->len] ^= (uint8_t)(1u << (dtc_rand() % 8));
+	if (dtc_rand() % 4 == 0)
+		f->len = (uint16_t)(1 + dtc_rand() % f->len); /* truncated frame */
 }
 
 static void
@@ -321,5 +321,5 @@ main(int argc, char **argv)
 	test_errors();
 	rte_mempool_free(mp);
 	t_eal_cleanup();
-	return t_end(argv[0]);
+	return dtc_check_end(argv[0]);
 }

@@ -176,5 +176,5 @@ main(int argc, char **argv)
 	test_timing();
 	test_batch_max();
 	test_overflow();
-	return t_end(argv[0]);
+	return dtc_check_end(argv[0]);
 }

@@ -268,12 +268,12 @@ test_model(void)
 
 	memset(&m, 0, sizeof(m));
 	for (op = 0; op < 200000; op++) {
-		int k = (int)(t_rand() % M_KEYS), conn = (int)(t_rand() % M_CONNS);
+		int k = (int)(dtc_rand() % M_KEYS), conn = (int)(dtc_rand() % M_CONNS);
 		struct dtc_flow_key fk = key((uint32_t)k, (uint16_t)(k * 7));
-		unsigned int what = t_rand() % 100;
+		unsigned int what = dtc_rand() % 100;
 		int64_t got;
 
-		now += 1 + t_rand() % 10; /* strictly increasing: the model breaks no ties */
+		now += 1 + dtc_rand() % 10; /* strictly increasing: the model breaks no ties */
 		icpt_rt_expire(t, now);
 		for (i = 0; i < M_CAP; i++)
 			if (m.used[i] && now - m.last[i] >= M_TIMEOUT)
@@ -327,5 +327,5 @@ main(int argc, char **argv)
 	test_evict_and_close();
 	test_hold();
 	test_model();
-	return t_end(argv[0]);
+	return dtc_check_end(argv[0]);
 }

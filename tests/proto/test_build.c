@@ -24,7 +24,7 @@
 #include <rte_mempool.h>
 
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 #include "dtc_test_eal.h"
 #include "pktgen.h"
 
@@ -381,5 +381,5 @@ main(int argc, char **argv)
 	printf("%u frames written\n", nframes);
 	rte_mempool_free(mp);
 	dtc_test_eal_fini();
-	return dtc_test_end("test_build");
+	return dtc_check_end("test_build");
 }

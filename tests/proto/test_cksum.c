@@ -19,7 +19,7 @@
 #include <rte_mempool.h>
 
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 #include "dtc_test_eal.h"
 #include "pktgen.h"
 
@@ -342,12 +342,12 @@ main(int argc, char **argv)
 	mp = rte_pktmbuf_pool_create("cksum", 256, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)
 		return 1;
-	printf("seed 0x%" PRIx64 "\n", dtc_test_rng);
+	printf("seed 0x%" PRIx64 "\n", dtc_rng);
 	test_adjust_corner();
 	test_full();
 	test_rewrite();
 	test_tx();
 	rte_mempool_free(mp);
 	dtc_test_eal_fini();
-	return dtc_test_end("test_cksum");
+	return dtc_check_end("test_cksum");
 }

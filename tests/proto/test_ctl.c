@@ -18,7 +18,7 @@
 
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 #include "dtc_test_eal.h"
 #include "pktgen.h"
 
@@ -521,5 +521,5 @@ main(int argc, char **argv)
 	test_resp_from_pkt();
 	rte_mempool_free(mp);
 	dtc_test_eal_fini();
-	return dtc_test_end("test_ctl");
+	return dtc_check_end("test_ctl");
 }

@@ -22,7 +22,7 @@
 #include <rte_mempool.h>
 
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 #include "dtc_test_eal.h"
 
 struct frame {
@@ -246,5 +246,5 @@ main(int argc, char **argv)
 	CHECKF(n >= 60, "only %u frames", n);
 	rte_mempool_free(mp);
 	dtc_test_eal_fini();
-	return dtc_test_end("test_fixtures");
+	return dtc_check_end("test_fixtures");
 }

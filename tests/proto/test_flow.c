@@ -12,7 +12,7 @@
 #include <rte_hash_crc.h>
 
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 
 static void
 rand_key(struct dtc_flow_key *k)
@@ -147,5 +147,5 @@ main(void)
 	test_hash();
 	test_addr();
 	test_names();
-	return dtc_test_end("test_flow");
+	return dtc_check_end("test_flow");
 }

@@ -22,7 +22,7 @@
 
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 #include "pktgen.h"
 
 static const uint8_t A4[4] = {198, 18, 0, 1}, B4[4] = {198, 18, 0, 2};
@@ -539,5 +539,5 @@ main(void)
 	test_l2_lies();
 	test_opts_direct();
 	test_ctl();
-	return dtc_test_end("test_malformed");
+	return dtc_check_end("test_malformed");
 }

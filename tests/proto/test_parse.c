@@ -18,7 +18,7 @@
 #include <rte_mempool.h>
 
 #include "dtc_proto.h"
-#include "dtc_test.h"
+#include "../common/dtc_check.h"
 #include "dtc_test_eal.h"
 #include "pktgen.h"
 
@@ -422,5 +422,5 @@ main(int argc, char **argv)
 	test_mbuf();
 	rte_mempool_free(mp);
 	dtc_test_eal_fini();
-	return dtc_test_end("test_parse");
+	return dtc_check_end("test_parse");
 }

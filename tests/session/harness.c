@@ -11,21 +11,11 @@
 
 #include "harness.h"
 
-unsigned int h_checks, h_failures;
 bool h_rx_csum_default;
-const char *h_case = "-";
-uint64_t h_rng = 0x9e3779b97f4a7c15ULL;
 
 #define H_DATA_ROOM (4096 + RTE_PKTMBUF_HEADROOM)
 
 static struct rte_mempool *h_mp;
-
-int
-h_end(const char *name)
-{
-	printf("%s: %u checks, %u failed\n", name, h_checks, h_failures);
-	return h_failures == 0 && h_checks > 0 ? 0 : 1;
-}
 
 void
 h_eal(const char *name)
@@ -352,10 +342,10 @@ h_conn_init(struct h_conn *c, uint8_t family, uint16_t cport)
 	dtc_addr_parse(family == 4 ? H_ONLINE4 : H_ONLINE6, &c->saddr);
 	c->cport = cport;
 	c->sport = H_ONLINE_PORT;
-	c->iss = (uint32_t)h_rand();
-	c->irs = (uint32_t)h_rand();
+	c->iss = (uint32_t)dtc_rand();
+	c->irs = (uint32_t)dtc_rand();
 	c->ts = true;
-	c->tsval = (uint32_t)h_rand();
+	c->tsval = (uint32_t)dtc_rand();
 	c->wscale = 7;
 }
 

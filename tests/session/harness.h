@@ -26,51 +26,12 @@
 #include "dtc_proto.h"
 #include "dtc_ctl.h"
 #include "dtc_session.h"
+#include "../common/dtc_check.h"
 
-/* ---- assertions ---- */
+/* ---- assertions: tests/common/dtc_check.h; dtc_check_case names the scenario ---- */
 
-extern unsigned int h_checks, h_failures;
 /* DTC_TEST_RX_CSUM=1: every context starts with rx_csum_good (the suites run both ways). */
 extern bool h_rx_csum_default;
-extern const char *h_case;
-
-#define CHECK(c) CHECKF(c, "%s", "")
-#define CHECKF(c, fmt, ...) do { \
-	h_checks++; \
-	if (!(c)) { \
-		h_failures++; \
-		fprintf(stderr, "%s:%d [%s]: CHECK failed: %s " fmt "\n", __FILE__, __LINE__, \
-			h_case, #c, __VA_ARGS__); \
-	} \
-} while (0)
-#define CHECK_EQ(a, b) do { \
-	long long va_ = (long long)(a), vb_ = (long long)(b); \
-	h_checks++; \
-	if (va_ != vb_) { \
-		h_failures++; \
-		fprintf(stderr, "%s:%d [%s]: %s == %s failed: %lld != %lld (0x%llx/0x%llx)\n", \
-			__FILE__, __LINE__, h_case, #a, #b, va_, vb_, va_, vb_); \
-	} \
-} while (0)
-
-int h_end(const char *name);
-
-/* xorshift64* */
-extern uint64_t h_rng;
-static inline uint64_t
-h_rand(void)
-{
-	h_rng ^= h_rng >> 12;
-	h_rng ^= h_rng << 25;
-	h_rng ^= h_rng >> 27;
-	return h_rng * 0x2545f4914f6cdd1dULL;
-}
-
-static inline uint32_t
-h_rand_range(uint32_t n)
-{
-	return (uint32_t)(h_rand() % n);
-}
 
 /* Payload byte at client sequence number s (so any emitted byte can be checked). */
 static inline uint8_t

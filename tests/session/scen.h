@@ -94,11 +94,11 @@ scen_init(struct scen *s, struct h_ctx *h, uint8_t family, uint16_t cport)
 	s->h = h;
 	h_conn_init(&s->c, family, cport);
 	h_key(h, &s->c, &s->k);
-	s->srv = (uint32_t)h_rand();
+	s->srv = (uint32_t)dtc_rand();
 	s->srv_nxt = s->srv + 1;
 	s->clt_nxt = s->c.iss + 1;
 	s->online_nxt = s->c.irs + 1;
-	s->srv_ts = (uint32_t)h_rand();
+	s->srv_ts = (uint32_t)dtc_rand();
 	s->ts = s->c.tsval;
 	s->srv_ws = 8;
 	s->srv_win = 512;

@@ -32,7 +32,7 @@ t_handshake(uint8_t fam)
 	struct h_frame f;
 	uint32_t ack;
 
-	h_case = fam == 4 ? "handshake4" : "handshake6";
+	dtc_check_case = fam == 4 ? "handshake4" : "handshake6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 40000);
@@ -86,7 +86,7 @@ t_missed_syn(uint8_t fam, bool full_only)
 	struct dtc_sess_stats st;
 	struct h_resp_opt o = { .wscale = 7, .mss = 1400, .ts = true, .tsval = 99 };
 
-	h_case = full_only ? "missed_syn_O" : (fam == 4 ? "missed_syn4" : "missed_syn6");
+	dtc_check_case = full_only ? "missed_syn_O" : (fam == 4 ? "missed_syn4" : "missed_syn6");
 	h_init(&h);
 	h.conf.mss = 1380;
 	h.conf.full_sessions_only = full_only;
@@ -138,7 +138,7 @@ t_route(bool refuse)
 	struct scen s;
 	struct dtc_sess_stats st;
 
-	h_case = refuse ? "route_refused" : "route_order";
+	dtc_check_case = refuse ? "route_refused" : "route_order";
 	h_init(&h);
 	h_start(&h, 1);
 	h.refuse_routes = refuse;
@@ -178,7 +178,7 @@ t_no_mac(void)
 	struct h_frame f;
 	struct dtc_sess_stats st;
 
-	h_case = "no_mac";
+	dtc_check_case = "no_mac";
 	h_init(&h);
 	h.xfer[0].dst_mac = 0;
 	h_start(&h, 1);
@@ -211,7 +211,7 @@ t_translation(uint8_t fam)
 	struct h_frame f;
 	uint32_t hi;
 
-	h_case = fam == 4 ? "translation4" : "translation6";
+	dtc_check_case = fam == 4 ? "translation4" : "translation6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 40004);
@@ -251,7 +251,7 @@ t_pacing(uint8_t fam, bool no_wait)
 	struct dtc_sess_stats st;
 	int r;
 
-	h_case = no_wait ? "pacing_W" : (fam == 4 ? "pacing4" : "pacing6");
+	dtc_check_case = no_wait ? "pacing_W" : (fam == 4 ? "pacing4" : "pacing6");
 	h_init(&h);
 	h.conf.no_wait = no_wait;
 	h_start(&h, 1);
@@ -311,7 +311,7 @@ t_pipelined(void)
 	struct h_ctx h;
 	struct scen s;
 
-	h_case = "pipelined";
+	dtc_check_case = "pipelined";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, 4, 40006);
@@ -334,7 +334,7 @@ t_greeting(uint8_t fam)
 	struct h_ctx h;
 	struct scen s;
 
-	h_case = fam == 4 ? "greeting4" : "greeting6";
+	dtc_check_case = fam == 4 ? "greeting4" : "greeting6";
 	h_init(&h);
 	h.conf.rtt_us = 5000; /* -R 5 ms */
 	h_start(&h, 1);
@@ -373,5 +373,5 @@ main(void)
 	t_pipelined();
 	t_greeting(4);
 	t_greeting(6);
-	return h_end("session_basic");
+	return dtc_check_end("session_basic");
 }

@@ -37,7 +37,7 @@ t_fin_client_first(uint8_t fam, bool early)
 	struct dtc_sess_stats st;
 	struct h_resp_opt o = { .wscale = -1, .ts = true };
 
-	h_case = early ? "fin_client_early" : (fam == 4 ? "fin_client4" : "fin_client6");
+	dtc_check_case = early ? "fin_client_early" : (fam == 4 ? "fin_client4" : "fin_client6");
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42000);
@@ -91,7 +91,7 @@ t_fin_server_first(uint8_t fam)
 	struct dtc_sess_stats st;
 	struct h_resp_opt o = { .wscale = -1, .ts = true };
 
-	h_case = fam == 4 ? "fin_server4" : "fin_server6";
+	dtc_check_case = fam == 4 ? "fin_server4" : "fin_server6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42001);
@@ -126,7 +126,7 @@ t_rst_client(uint8_t fam)
 	struct dtc_sess_stats st;
 	uint32_t b;
 
-	h_case = fam == 4 ? "rst_client4" : "rst_client6";
+	dtc_check_case = fam == 4 ? "rst_client4" : "rst_client6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42002);
@@ -152,7 +152,7 @@ t_rst_server(uint8_t fam)
 	struct scen s;
 	struct dtc_sess_stats st;
 
-	h_case = fam == 4 ? "rst_server4" : "rst_server6";
+	dtc_check_case = fam == 4 ? "rst_server4" : "rst_server6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42003);
@@ -184,7 +184,7 @@ t_rebuild(uint8_t fam)
 	uint32_t b, srv2 = 77777;
 	unsigned int nr;
 
-	h_case = fam == 4 ? "rebuild4" : "rebuild6";
+	dtc_check_case = fam == 4 ? "rebuild4" : "rebuild6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42004);
@@ -231,7 +231,7 @@ t_port_reuse(uint8_t fam, bool dead)
 	struct h_frame f;
 	uint32_t old_nxt;
 
-	h_case = dead ? "port_reuse_linger" : (fam == 4 ? "port_reuse4" : "port_reuse6");
+	dtc_check_case = dead ? "port_reuse_linger" : (fam == 4 ? "port_reuse4" : "port_reuse6");
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42005);
@@ -251,10 +251,10 @@ t_port_reuse(uint8_t fam, bool dead)
 	/* The same client port, a new connection. */
 	s2 = s;
 	s2.c.iss = s.c.iss + 1000000;
-	s2.c.irs = (uint32_t)h_rand();
+	s2.c.irs = (uint32_t)dtc_rand();
 	s2.clt_nxt = s2.c.iss + 1;
 	s2.online_nxt = s2.c.irs + 1;
-	s2.srv = (uint32_t)h_rand();
+	s2.srv = (uint32_t)dtc_rand();
 	s2.srv_nxt = s2.srv + 1;
 	s2.ts = s.ts + 10;
 	h_clt_ts(&h, &s2.c, DTC_TCP_SYN, s2.c.iss, 0, 0, s2.ts);
@@ -291,7 +291,7 @@ t_syn_timeout(uint8_t fam, uint64_t epoch_us)
 	struct dtc_sess_stats st;
 	struct h_frame f;
 
-	h_case = epoch_us != 0 ? "syn_timeout_tsc_epoch" : fam == 4 ? "syn_timeout4" :
+	dtc_check_case = epoch_us != 0 ? "syn_timeout_tsc_epoch" : fam == 4 ? "syn_timeout4" :
 		"syn_timeout6";
 	h_init(&h);
 	/* Any epoch works: e.g. a TSC-derived clock far beyond 2^31 wheel ticks. */
@@ -332,7 +332,7 @@ t_resp_timeout(uint8_t fam)
 	struct h_frame f;
 	unsigned int n;
 
-	h_case = fam == 4 ? "resp_timeout4" : "resp_timeout6";
+	dtc_check_case = fam == 4 ? "resp_timeout4" : "resp_timeout6";
 	h_init(&h);
 	h.conf.session_timeout_ms = 2000;
 	h_start(&h, 1);
@@ -362,7 +362,7 @@ t_idle_timeout(uint8_t fam)
 	struct scen s;
 	struct dtc_sess_stats st;
 
-	h_case = fam == 4 ? "idle_timeout4" : "idle_timeout6";
+	dtc_check_case = fam == 4 ? "idle_timeout4" : "idle_timeout6";
 	h_init(&h);
 	h.conf.session_timeout_ms = 1000;
 	h.conf.keepalive_timeout_ms = 3000;
@@ -389,7 +389,7 @@ t_buf_cap(uint8_t fam)
 	struct h_resp_opt o = { .wscale = -1, .ts = true, .tsval = 1 };
 	unsigned int i;
 
-	h_case = fam == 4 ? "buf_cap4" : "buf_cap6";
+	dtc_check_case = fam == 4 ? "buf_cap4" : "buf_cap6";
 	h_init(&h);
 	h.conf.max_seg_per_sess = 8;
 	h_start(&h, 1);
@@ -419,7 +419,7 @@ t_engine_cap(void)
 	struct h_resp_opt o = { .wscale = -1, .ts = true, .tsval = 1 };
 	unsigned int i;
 
-	h_case = "engine_cap";
+	dtc_check_case = "engine_cap";
 	h_init(&h);
 	h.conf.max_seg_total = 5;
 	h_start(&h, 1);
@@ -445,7 +445,7 @@ t_oversize(uint8_t fam, uint16_t mtu)
 	uint32_t b, off;
 	uint16_t max;
 
-	h_case = fam == 4 ? "oversize4" : "oversize6";
+	dtc_check_case = fam == 4 ? "oversize4" : "oversize6";
 	h_init(&h);
 	h.conf.mtu = mtu;
 	h_start(&h, 1);
@@ -475,7 +475,7 @@ t_recycle(void)
 	struct dtc_sess_stats st;
 	unsigned int i;
 
-	h_case = "recycle";
+	dtc_check_case = "recycle";
 	h_init(&h);
 	h.conf.max_sessions = 4;
 	h.conf.syn_timeout_ms = 60000;
@@ -521,7 +521,7 @@ t_unmatched(uint8_t fam)
 	struct dtc_sess_stats st;
 	struct h_frame f;
 
-	h_case = fam == 4 ? "unmatched4" : "unmatched6";
+	dtc_check_case = fam == 4 ? "unmatched4" : "unmatched6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 42012);
@@ -577,5 +577,5 @@ main(void)
 	t_recycle();
 	t_unmatched(4);
 	t_unmatched(6);
-	return h_end("session_close");
+	return dtc_check_end("session_close");
 }

@@ -17,7 +17,7 @@ t_xfer_parse(void)
 	char err[160];
 	int n;
 
-	h_case = "xfer_parse";
+	dtc_check_case = "xfer_parse";
 	n = dtc_xfer_parse("80-198.18.1.56:8080", x, 8, err, sizeof(err));
 	CHECK_EQ(n, 1);
 	CHECK(x[0].any_online_addr && x[0].family == 4);
@@ -77,7 +77,7 @@ t_pool_parse(void)
 	struct dtc_pool p;
 	char err[160];
 
-	h_case = "pool_parse";
+	dtc_check_case = "pool_parse";
 	CHECK_EQ(dtc_xfer_parse("80-198.18.2.7:80,[2001:db8::40]:80-[2001:db8:2::5]:80", x, 2,
 		err, sizeof(err)), 2);
 	CHECK_EQ(dtc_pool_parse("198.18.2.100", x, 2, &p, err, sizeof(err)), 0);
@@ -137,7 +137,7 @@ t_classify(void)
 	uint16_t w[4];
 	struct dtc_seg *seg;
 
-	h_case = "classify";
+	dtc_check_case = "classify";
 	h_init(&h);
 	h_start(&h, 1);
 	h_conn_init(&c, 4, 5555);
@@ -180,7 +180,7 @@ t_endpoint(void)
 	char err[128];
 	unsigned int i, r, hits[16] = { 0 };
 
-	h_case = "endpoint";
+	dtc_check_case = "endpoint";
 	h_init(&h);
 	CHECK_EQ(dtc_pool_parse("198.18.2.16/28", h.xfer, h.n_xfer, &h.pool, err, sizeof(err)),
 		0);
@@ -239,7 +239,7 @@ t_multiply(void)
 	struct h_frame f[3];
 	unsigned int i;
 
-	h_case = "multiply";
+	dtc_check_case = "multiply";
 	h_init(&h);
 	h.conf.multiply = 3;
 	h_start(&h, 1);
@@ -279,7 +279,7 @@ t_collision(void)
 	unsigned int eng_a, nroutes;
 	struct h_resp_opt o = { .wscale = 7, .mss = 1460, .ts = true, .tsval = 3 };
 
-	h_case = "collision";
+	dtc_check_case = "collision";
 	h_init(&h);
 	CHECK_EQ(dtc_pool_parse("198.18.2.100", h.xfer, h.n_xfer, &h.pool, err, sizeof(err)), 0);
 	h_start(&h, 2);
@@ -340,7 +340,7 @@ t_sampling(void)
 	unsigned int i, kept = 0, again = 0;
 	bool verdict[3000];
 
-	h_case = "sampling";
+	dtc_check_case = "sampling";
 	h_init(&h);
 	h.conf.sample_pct = 30;
 	h_start(&h, 1);
@@ -368,7 +368,7 @@ t_sampling(void)
 	h_fini(&h);
 	h_fini(&h2);
 
-	h_case = "gradual";
+	dtc_check_case = "gradual";
 	h_init(&h);
 	h.conf.gradual = true;
 	h.conf.max_sessions = 4096;
@@ -406,5 +406,5 @@ main(void)
 	t_multiply();
 	t_collision();
 	t_sampling();
-	return h_end("session_front");
+	return dtc_check_end("session_front");
 }

@@ -165,7 +165,7 @@ ev_pop(struct ev *out)
 static uint64_t
 link_delay(void)
 {
-	return 40 + (h_rand_range(100) < 2 ? h_rand_range(60) : 0);
+	return 40 + (dtc_rand_range(100) < 2 ? dtc_rand_range(60) : 0);
 }
 
 /* ---- the model server ---- */
@@ -219,7 +219,7 @@ srv_send(struct mconn *c, uint8_t flags, uint32_t seq, uint16_t len)
 		e.u.rec.opt = DTC_RESP_TS;
 		e.u.rec.tsval = (uint32_t)(W.h.now / 1000);
 	}
-	if (h_rand_range(100) < W.loss_pct) {
+	if (dtc_rand_range(100) < W.loss_pct) {
 		W.lost++;
 		return;
 	}
@@ -320,14 +320,14 @@ srv_frame(const struct h_frame *f)
 		c->ts = f->has_ts;
 		c->irs = f->seq;
 		c->rcv_nxt = f->seq + 1;
-		c->iss = (uint32_t)h_rand();
+		c->iss = (uint32_t)dtc_rand();
 		c->snd_una = c->iss;
 		c->snd_nxt = c->iss + 1;
 		c->snd_end = c->iss + 1;
 		/* A fifth of the connections with a small, unscaled window. */
-		if (h_rand_range(5) == 0 || f->wscale < 0) {
+		if (dtc_rand_range(5) == 0 || f->wscale < 0) {
 			c->ws = -1;
-			c->win = (uint16_t)(3000 + h_rand_range(20000));
+			c->win = (uint16_t)(3000 + dtc_rand_range(20000));
 			c->wnd_bytes = c->win;
 		} else {
 			c->ws = 7;
@@ -455,7 +455,7 @@ sink(void *arg, unsigned int eng, struct rte_mbuf *m)
 		CHECKF(false, "%s", "unreadable frame");
 	} else {
 		CHECK(e.u.fr.tcp_csum_ok && e.u.fr.ip_csum_ok);
-		if (h_rand_range(100) < W.loss_pct) {
+		if (dtc_rand_range(100) < W.loss_pct) {
 			W.lost++;
 		} else {
 			e.type = EV_FRAME;
@@ -484,12 +484,12 @@ capture(struct msess *s, int si, uint64_t t, uint8_t flags, uint32_t seq, uint32
 	/* Mirror reordering: now and then a segment is late by up to 150 us.  Not the first
 	 * one of a session whose SYN is missed: that one is where its copy starts (what came
 	 * before the capture began is not there to copy). */
-	if (h_rand_range(100) < 3 && !(s->syn_missed && seq == s->c.iss + 1))
-		e.t += h_rand_range(150);
+	if (dtc_rand_range(100) < 3 && !(s->syn_missed && seq == s->c.iss + 1))
+		e.t += dtc_rand_range(150);
 	ev_push(&e);
 	/* Client retransmission (a duplicate) a little later. */
-	if (len != 0 && h_rand_range(100) < 2) {
-		e.t += 200 + h_rand_range(2000);
+	if (len != 0 && dtc_rand_range(100) < 2) {
+		e.t += 200 + dtc_rand_range(2000);
 		ev_push(&e);
 	}
 }
@@ -501,18 +501,18 @@ gen_params(int si)
 	unsigned int r;
 
 	memset(s, 0, sizeof(*s));
-	h_conn_init(&s->c, h_rand_range(3) == 0 ? 6 : 4, (uint16_t)(1024 + si * 13 % 60000));
+	h_conn_init(&s->c, dtc_rand_range(3) == 0 ? 6 : 4, (uint16_t)(1024 + si * 13 % 60000));
 	s->c.caddr.a8[s->c.family == 4 ? 3 : 15] = (uint8_t)(si & 0xff);
 	s->c.caddr.a8[s->c.family == 4 ? 2 : 14] = (uint8_t)(si >> 8);
-	s->c.ts = h_rand_range(4) != 0;
-	s->c.wscale = h_rand_range(4) == 0 ? -1 : 7;
-	s->nreq = 1 + h_rand_range(MAX_REQ);
+	s->c.ts = dtc_rand_range(4) != 0;
+	s->c.wscale = dtc_rand_range(4) == 0 ? -1 : 7;
+	s->nreq = 1 + dtc_rand_range(MAX_REQ);
 	for (r = 0; r < s->nreq; r++) {
-		s->req[r] = (uint16_t)(1 + h_rand_range(h_rand_range(4) == 0 ? 6000 : 800));
-		s->resp[r] = h_rand_range(5) == 0 ? 0 : 1 + h_rand_range(8000);
+		s->req[r] = (uint16_t)(1 + dtc_rand_range(dtc_rand_range(4) == 0 ? 6000 : 800));
+		s->resp[r] = dtc_rand_range(5) == 0 ? 0 : 1 + dtc_rand_range(8000);
 		s->total_req += s->req[r];
 	}
-	s->syn_missed = h_rand_range(20) == 0;
+	s->syn_missed = dtc_rand_range(20) == 0;
 	/* Unique client ISNs: the model server tells sessions apart by them. */
 	while (sess_of_isn(s->c.iss) >= 0)
 		s->c.iss++;
@@ -540,24 +540,24 @@ gen_captures(int si, uint64_t start)
 	online = s->c.irs + 1;
 	if (!s->syn_missed) {
 		capture(s, si, t, DTC_TCP_SYN, s->c.iss, 0, 0, ts);
-		t += 50 + h_rand_range(400);
+		t += 50 + dtc_rand_range(400);
 		capture(s, si, t, DTC_TCP_ACK, seq, online, 0, ++ts);
 	}
 	for (r = 0; r < s->nreq; r++) {
 		uint32_t left = s->req[r];
 
-		t += 10 + h_rand_range(50);
+		t += 10 + dtc_rand_range(50);
 		while (left > 0) {
-			uint16_t n = (uint16_t)RTE_MIN(left, h_rand_range(3) == 0 ?
-				1 + h_rand_range(1448) : 1448u);
+			uint16_t n = (uint16_t)RTE_MIN(left, dtc_rand_range(3) == 0 ?
+				1 + dtc_rand_range(1448) : 1448u);
 
 			capture(s, si, t, DTC_TCP_ACK | DTC_TCP_PSH, seq, online, n, ++ts);
 			seq += n;
 			left -= n;
-			t += 5 + h_rand_range(30);
+			t += 5 + dtc_rand_range(30);
 		}
 		online += s->resp[r];
-		t += 500 + h_rand_range(3000);
+		t += 500 + dtc_rand_range(3000);
 		if (s->resp[r] != 0)
 			capture(s, si, t, DTC_TCP_ACK, seq, online, 0, ++ts);
 	}
@@ -617,7 +617,7 @@ run_world(const char *name, unsigned int nsess, unsigned int n_eng, unsigned int
 	unsigned int i, complete = 0, conns = 0;
 	uint64_t until;
 
-	h_case = name;
+	dtc_check_case = name;
 	memset(&W, 0, sizeof(W));
 	W.ns = nsess;
 	W.loss_pct = loss_pct;
@@ -724,13 +724,13 @@ main(int argc, char **argv)
 	h_eal_pool("model", 16384);
 	if (getenv("MODEL_TRACE_PORT") != NULL)
 		trace_port = atoi(getenv("MODEL_TRACE_PORT"));
-	h_rng = 0x5eed0001 ^ (x * 0x9e3779b97f4a7c15ull);
+	dtc_rng = 0x5eed0001 ^ (x * 0x9e3779b97f4a7c15ull);
 	run_world("model", n, 1, 1, false, 1, false);
-	h_rng = 0x5eed0002 ^ (x * 0x9e3779b97f4a7c15ull);
+	dtc_rng = 0x5eed0002 ^ (x * 0x9e3779b97f4a7c15ull);
 	run_world("model_lossy", n / 2, 1, 1, false, 4, false);
-	h_rng = 0x5eed0003 ^ (x * 0x9e3779b97f4a7c15ull);
+	dtc_rng = 0x5eed0003 ^ (x * 0x9e3779b97f4a7c15ull);
 	run_world("model_n2_pool_2workers", n / 2, 2, 2, true, 1, false);
-	h_rng = 0x5eed0004 ^ (x * 0x9e3779b97f4a7c15ull);
+	dtc_rng = 0x5eed0004 ^ (x * 0x9e3779b97f4a7c15ull);
 	run_world("model_W", n / 3, 1, 1, false, 2, true);
-	return h_end("session_model");
+	return dtc_check_end("session_model");
 }

@@ -30,7 +30,7 @@ t_rto(uint8_t fam)
 	unsigned int i;
 	uint32_t seq;
 
-	h_case = fam == 4 ? "rto4" : "rto6";
+	dtc_check_case = fam == 4 ? "rto4" : "rto6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 41000);
@@ -78,7 +78,7 @@ t_fast_retrans(uint8_t fam)
 	unsigned int i;
 	uint32_t base;
 
-	h_case = fam == 4 ? "fast_retrans4" : "fast_retrans6";
+	dtc_check_case = fam == 4 ? "fast_retrans4" : "fast_retrans6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 41001);
@@ -117,7 +117,7 @@ t_window(uint8_t fam)
 	struct h_frame f;
 	uint32_t base;
 
-	h_case = fam == 4 ? "window4" : "window6";
+	dtc_check_case = fam == 4 ? "window4" : "window6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 41002);
@@ -170,7 +170,7 @@ t_client_dup(uint8_t fam)
 	struct dtc_sess_stats st;
 	uint32_t base;
 
-	h_case = fam == 4 ? "client_dup4" : "client_dup6";
+	dtc_check_case = fam == 4 ? "client_dup4" : "client_dup6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 41003);
@@ -207,7 +207,7 @@ t_gap_filled(uint8_t fam)
 	struct dtc_sess_stats st;
 	uint32_t b;
 
-	h_case = fam == 4 ? "gap_filled4" : "gap_filled6";
+	dtc_check_case = fam == 4 ? "gap_filled4" : "gap_filled6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 41004);
@@ -251,7 +251,7 @@ t_gap_lost(uint8_t fam)
 	struct dtc_sess_stats st;
 	uint32_t b;
 
-	h_case = fam == 4 ? "gap_lost4" : "gap_lost6";
+	dtc_check_case = fam == 4 ? "gap_lost4" : "gap_lost6";
 	h_init(&h);
 	h.conf.gap_timeout_ms = 2000;
 	h_start(&h, 1);
@@ -291,7 +291,7 @@ t_server_loss(uint8_t fam)
 	struct h_resp_opt o = { .wscale = -1, .ts = true };
 	uint32_t lost;
 
-	h_case = fam == 4 ? "server_loss4" : "server_loss6";
+	dtc_check_case = fam == 4 ? "server_loss4" : "server_loss6";
 	h_init(&h);
 	h_start(&h, 1);
 	scen_init(&s, &h, fam, 41006);
@@ -330,5 +330,5 @@ main(void)
 	t_gap_lost(6);
 	t_server_loss(4);
 	t_server_loss(6);
-	return h_end("session_reliab");
+	return dtc_check_end("session_reliab");
 }

@@ -28,14 +28,14 @@ t_hash(void)
 	unsigned int step, i;
 	uint32_t idx_of[NS];
 
-	h_case = "hash";
+	dtc_check_case = "hash";
 	e->conf.max_sessions = NS;
 	e->conf.seed = 7;
 	CHECK_EQ(table_init(e), 0);
 	for (i = 0; i < NS; i++) {
 		memset(&keys[i], 0, sizeof(keys[i]));
 		keys[i].family = 4;
-		keys[i].client.a32[0] = (uint32_t)h_rand_range(4); /* few addresses, ports vary */
+		keys[i].client.a32[0] = (uint32_t)dtc_rand_range(4); /* few addresses, ports vary */
 		keys[i].client_port = (uint16_t)i;
 		keys[i].server.a32[0] = 0x01020304;
 		keys[i].server_port = 80;
@@ -43,14 +43,14 @@ t_hash(void)
 		idx_of[i] = SESS_NIL;
 	}
 	for (step = 0; step < 200000; step++) {
-		unsigned int k = h_rand_range(NS);
+		unsigned int k = dtc_rand_range(NS);
 		uint32_t hash = dtc_flow_hash(&keys[k], 7);
 		uint32_t got = table_lookup(e, &keys[k], hash);
 
 		CHECK_EQ(got != SESS_NIL, present[k]);
 		if (present[k])
 			CHECK_EQ(got, idx_of[k]);
-		if (!present[k] && (h_rand() & 1)) {
+		if (!present[k] && (dtc_rand() & 1)) {
 			uint32_t idx = table_alloc(e);
 
 			CHECK(idx != SESS_NIL);
@@ -96,17 +96,17 @@ t_redirect(void)
 	static uint32_t origin[4096];
 	unsigned int step, i, n = 0;
 
-	h_case = "redirect";
+	dtc_check_case = "redirect";
 	e->conf.max_sessions = 1024;
 	e->conf.max_redirects = 64; /* 128 slots, at most 64 used: long clusters */
 	CHECK_EQ(table_init(e), 0);
 	for (i = 0; i < 4096; i++) {
 		/* Origins chosen to collide on the home slot often. */
-		origin[i] = (uint32_t)h_rand() & 0xff0000ffu;
+		origin[i] = (uint32_t)dtc_rand() & 0xff0000ffu;
 		in[i] = false;
 	}
 	for (step = 0; step < 300000; step++) {
-		unsigned int k = h_rand_range(200);
+		unsigned int k = dtc_rand_range(200);
 		uint32_t got = redir_find(e, origin[k]);
 		bool dup = false;
 
@@ -118,12 +118,12 @@ t_redirect(void)
 		CHECK_EQ(got != SESS_NIL, in[k]);
 		if (in[k])
 			CHECK_EQ(got, val[k]);
-		if (in[k] && (h_rand() & 1)) {
+		if (in[k] && (dtc_rand() & 1)) {
 			redir_del(e, origin[k], val[k]);
 			in[k] = false;
 			n--;
 		} else if (!in[k]) {
-			val[k] = (uint32_t)h_rand_range(1000);
+			val[k] = (uint32_t)dtc_rand_range(1000);
 			if (redir_add(e, origin[k], val[k]) == 0) {
 				in[k] = true;
 				n++;
@@ -143,7 +143,7 @@ t_memory(void)
 	struct dtc_sess_conf c;
 	size_t bytes;
 
-	h_case = "memory";
+	dtc_check_case = "memory";
 	dtc_sess_conf_defaults(&c);
 	CHECK_EQ(sizeof(struct dtc_sess), 192);
 	c.max_sessions = 1000000;
@@ -168,7 +168,7 @@ t_memory_measured(void)
 	struct dtc_sess_conf c;
 	unsigned int sizes[] = { 100000, 1000000 }, i;
 
-	h_case = "memory_measured";
+	dtc_check_case = "memory_measured";
 	h_init(&h);
 	for (i = 0; i < RTE_DIM(sizes); i++) {
 		size_t used;
@@ -202,5 +202,5 @@ main(void)
 	t_hash();
 	t_redirect();
 	t_memory();
-	return h_end("session_table");
+	return dtc_check_end("session_table");
 }

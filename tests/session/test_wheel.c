@@ -46,19 +46,19 @@ fire(void *arg, uint32_t idx)
 static uint32_t
 rand_delta(void)
 {
-	switch (h_rand_range(6)) {
+	switch (dtc_rand_range(6)) {
 	case 0:
-		return h_rand_range(3);             /* now, next tick */
+		return dtc_rand_range(3);             /* now, next tick */
 	case 1:
-		return h_rand_range(64);
+		return dtc_rand_range(64);
 	case 2:
-		return h_rand_range(4096);
+		return dtc_rand_range(4096);
 	case 3:
-		return h_rand_range(1u << 18);
+		return dtc_rand_range(1u << 18);
 	case 4:
-		return h_rand_range(1u << 30);
+		return dtc_rand_range(1u << 30);
 	default:
-		return (1u << 30) + h_rand_range(1u << 28); /* beyond the wheel's reach */
+		return (1u << 30) + dtc_rand_range(1u << 28); /* beyond the wheel's reach */
 	}
 }
 
@@ -73,8 +73,8 @@ run(uint32_t start)
 	clock_now = start;
 	wheel_init(&w, nodes, sizeof(nodes[0]), N, start);
 	for (step = 0; step < 20000; step++) {
-		unsigned int op = h_rand_range(10);
-		uint32_t idx = h_rand_range(N);
+		unsigned int op = dtc_rand_range(10);
+		uint32_t idx = dtc_rand_range(N);
 
 		if (op < 5) {
 			uint32_t when = clock_now + rand_delta();
@@ -89,18 +89,18 @@ run(uint32_t start)
 		} else {
 			uint32_t d;
 
-			switch (h_rand_range(4)) {
+			switch (dtc_rand_range(4)) {
 			case 0:
 				d = 1;
 				break;
 			case 1:
-				d = h_rand_range(200);
+				d = dtc_rand_range(200);
 				break;
 			case 2:
-				d = h_rand_range(100000);
+				d = dtc_rand_range(100000);
 				break;
 			default:
-				d = h_rand_range(1u << 27);
+				d = dtc_rand_range(1u << 27);
 				break;
 			}
 			clock_now += d;
@@ -166,13 +166,13 @@ t_edges(void)
 int
 main(void)
 {
-	h_case = "edges";
+	dtc_check_case = "edges";
 	t_edges();
-	h_case = "random";
+	dtc_check_case = "random";
 	run(12345);
-	h_case = "random-wrap";
+	dtc_check_case = "random-wrap";
 	run(UINT32_MAX - 5000000);
-	h_case = "random-zero";
+	dtc_check_case = "random-zero";
 	run(0);
-	return h_end("session_wheel");
+	return dtc_check_end("session_wheel");
 }

@@ -18,27 +18,8 @@
 #include <unistd.h>
 
 #include "dtc_app.h"
+#include "../../common/dtc_check.h"
 #include "copy.h"
-
-static int failures;
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++; \
-		} \
-	} while (0)
-
-#define CHECK_EQ(a, b) \
-	do { \
-		long long a_ = (long long)(a), b_ = (long long)(b); \
-		if (a_ != b_) { \
-			fprintf(stderr, "%s:%d: %s = %lld, want %lld\n", __FILE__, __LINE__, #a, \
-				a_, b_); \
-			failures++; \
-		} \
-	} while (0)
 
 #define MAX_WORDS 64
 
@@ -82,11 +63,9 @@ parse_ok(const char *line)
 {
 	int rc = parse(line);
 
-	if (rc != DTC_OPTS_OK) {
-		fprintf(stderr, "'%s' rejected: [%s] '%s': %s\n", line, err.opt, err.value,
+	if (rc != DTC_OPTS_OK)
+		DTC_FAIL("'%s' rejected: [%s] '%s': %s", line, err.opt, err.value,
 			err.reason);
-		failures++;
-	}
 	return rc == DTC_OPTS_OK;
 }
 
@@ -440,11 +419,10 @@ check_bad(const struct bad *b)
 		strstr(err.reason, b->reason) != NULL && err.reason[0] != '\0';
 
 	if (!ok) {
-		fprintf(stderr, "'%s': rc %d opt '%s' value %s'%s' reason '%s'; want opt '%s' value "
-			"'%s' reason containing '%s'\n", b->line, rc, err.opt,
+		DTC_FAIL("'%s': rc %d opt '%s' value %s'%s' reason '%s'; want opt '%s' value "
+			"'%s' reason containing '%s'", b->line, rc, err.opt,
 			err.has_value ? "" : "(none) ", err.value, err.reason, b->opt,
 			b->value != NULL ? b->value : "(none)", b->reason);
-		failures++;
 	}
 }
 
@@ -511,10 +489,8 @@ test_errors(void)
 
 		check_bad(b);
 		run_child(child_parse, (void *)(uintptr_t)b->line, &co);
-		if (!WIFEXITED(co.status) || WEXITSTATUS(co.status) != 2) {
-			fprintf(stderr, "'%s': exit status %d, want 2\n", b->line, co.status);
-			failures++;
-		}
+		if (!WIFEXITED(co.status) || WEXITSTATUS(co.status) != 2)
+			DTC_FAIL("'%s': exit status %d, want 2", b->line, co.status);
 		if (b->opt[0] == '\0')
 			snprintf(want, sizeof(want), "dpdk-tcpcopy: %s", err.reason);
 		else if (b->value != NULL)
@@ -522,11 +498,9 @@ test_errors(void)
 				b->value, b->opt);
 		else
 			snprintf(want, sizeof(want), "dpdk-tcpcopy: option %s: ", b->opt);
-		if (strncmp(co.err, want, strlen(want)) != 0) {
-			fprintf(stderr, "'%s': stderr '%s', want it to start with '%s'\n", b->line,
+		if (strncmp(co.err, want, strlen(want)) != 0)
+			DTC_FAIL("'%s': stderr '%s', want it to start with '%s'", b->line,
 				co.err, want);
-			failures++;
-		}
 		CHECK(co.out[0] == '\0');
 	}
 	/* The parser resets getopt: a good line right after all those errors still works. */
@@ -591,16 +565,12 @@ test_help_and_docs(void)
 	for (lo = dtc_copy_long_opts; lo->name != NULL; lo++, n++) {
 		char shortf[8];
 
-		if (!has_long(co.out, lo->name)) {
-			fprintf(stderr, "help does not list --%s\n", lo->name);
-			failures++;
-		}
+		if (!has_long(co.out, lo->name))
+			DTC_FAIL("help does not list --%s", lo->name);
 		if (lo->val < 256) {
 			snprintf(shortf, sizeof(shortf), "-%c, --", lo->val);
-			if (strstr(co.out, shortf) == NULL) {
-				fprintf(stderr, "help does not list -%c\n", lo->val);
-				failures++;
-			}
+			if (strstr(co.out, shortf) == NULL)
+				DTC_FAIL("help does not list -%c", lo->val);
 		}
 	}
 	CHECK(n >= 35);
@@ -618,10 +588,8 @@ test_help_and_docs(void)
 		name[k] = '\0';
 		for (lo = dtc_copy_long_opts; lo->name != NULL; lo++)
 			found |= strcmp(lo->name, name) == 0;
-		if (!found) {
-			fprintf(stderr, "help lists --%s, which is not an option\n", name);
-			failures++;
-		}
+		if (!found)
+			DTC_FAIL("help lists --%s, which is not an option", name);
 	}
 	/* Every default the help states is what the parser sets (spot checks). */
 	CHECK(strstr(co.out, "(default 36524)") != NULL);
@@ -646,15 +614,11 @@ test_help_and_docs(void)
 	for (lo = dtc_copy_long_opts; lo->name != NULL; lo++) {
 		char shortf[16];
 
-		if (!has_long(docs, lo->name)) {
-			fprintf(stderr, "docs/copy.md does not document --%s\n", lo->name);
-			failures++;
-		}
+		if (!has_long(docs, lo->name))
+			DTC_FAIL("docs/copy.md does not document --%s", lo->name);
 		snprintf(shortf, sizeof(shortf), "`-%c`", lo->val);
-		if (lo->val < 256 && strstr(docs, shortf) == NULL) {
-			fprintf(stderr, "docs/copy.md does not document -%c\n", lo->val);
-			failures++;
-		}
+		if (lo->val < 256 && strstr(docs, shortf) == NULL)
+			DTC_FAIL("docs/copy.md does not document -%c", lo->val);
 	}
 }
 
@@ -780,7 +744,5 @@ main(void)
 
 	unlink(pcap_path);
 	unlink(conf_path);
-	if (failures != 0)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures == 0 ? 0 : 1;
+	return dtc_check_end("copy_args");
 }

@@ -27,27 +27,8 @@
 #include <rte_eal.h>
 
 #include "dtc_app.h"
+#include "../../common/dtc_check.h"
 #include "copy.h"
-
-static int failures;
-
-#define CHECK(cond) \
-	do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-			failures++; \
-		} \
-	} while (0)
-
-#define CHECK_EQ(a, b) \
-	do { \
-		long long a_ = (long long)(a), b_ = (long long)(b); \
-		if (a_ != b_) { \
-			fprintf(stderr, "%s:%d: %s = %lld, want %lld\n", __FILE__, __LINE__, #a, \
-				a_, b_); \
-			failures++; \
-		} \
-	} while (0)
 
 /* ---------------------------------------------------------------- */
 /* Scripted peers. */
@@ -179,8 +160,7 @@ peer_expect(struct peer *p, const char *prefix, int timeout_ms)
 			break;
 		pump(&p, 1, 1);
 	}
-	fprintf(stderr, "peer %u: no '%s' line within %d ms\n", p->port, prefix, timeout_ms);
-	failures++;
+	DTC_FAIL("peer %u: no '%s' line within %d ms", p->port, prefix, timeout_ms);
 	return NULL;
 }
 
@@ -219,9 +199,8 @@ peer_wait_routes(struct peer *p, int id, unsigned int want, int timeout_ms)
 			return;
 		pump(&p, 1, 50);
 	} while (dtc_now_us() < end);
-	fprintf(stderr, "peer %u: connection %d read %lld routes, want %u\n", p->port, id, got,
+	DTC_FAIL("peer %u: connection %d read %lld routes, want %u", p->port, id, got,
 		want);
-	failures++;
 }
 
 static struct peer *
@@ -346,8 +325,7 @@ expect_conn_version(struct peer *p)
 	}
 	v = peer_expect(p, "version ", 3000);
 	if (v != NULL) {
-		if (sscanf(v, "version %d %u %63s", &vid, &ver, hex) != 3)
-			failures++;
+		CHECK(sscanf(v, "version %d %u %63s", &vid, &ver, hex) == 3);
 		free(v);
 	}
 	CHECK(id >= 0);
@@ -471,8 +449,7 @@ check_records(struct peer *p, unsigned int from, unsigned int n)
 			&flags, &win, &plen, &tsval, &mss, &wscale), 10);
 		free(l);
 		if (from + i >= n_resp) {
-			fprintf(stderr, "record %u not decoded\n", from + i);
-			failures++;
+			DTC_FAIL("record %u not decoded", from + i);
 			continue;
 		}
 		CHECK_EQ(r->key.family, 4);
@@ -775,12 +752,8 @@ main(int argc, char **argv)
 			ran = true;
 		}
 	}
-	if (!ran) {
-		fprintf(stderr, "unknown scenario %s\n", argv[1]);
-		failures++;
-	}
+	if (!ran)
+		DTC_FAIL("unknown scenario %s", argv[1]);
 	remove_runtime_dir();
-	if (failures != 0)
-		fprintf(stderr, "%d check(s) failed\n", failures);
-	return failures == 0 ? 0 : 1;
+	return dtc_check_end(argv[1]);
 }

@@ -17,19 +17,8 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "../../common/dtc_check.h"
 #include "copy_dp.h"
-
-static int failures, checks;
-
-#define CHECK(c, ...) do { \
-	checks++; \
-	if (!(c)) { \
-		failures++; \
-		printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #c); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-	} \
-} while (0)
 
 static int
 plan(uint64_t mb, uint16_t workers, unsigned int lcores, struct dtc_copy_plan *p,
@@ -62,15 +51,15 @@ one(uint64_t mb, uint16_t workers, unsigned int lcores)
 	c.max_seg_per_sess = p.max_seg_per_sess;
 	engines = (uint64_t)dtc_sess_mem_size(&c) * workers;
 	total = (uint64_t)p.n_mbufs * obj + engines + p.ring_bytes;
-	CHECK(total <= mb << 20, "-m %" PRIu64 " w%u: plan takes %" PRIu64 " bytes", mb, workers,
+	CHECKF(total <= mb << 20, "-m %" PRIu64 " w%u: plan takes %" PRIu64 " bytes", mb, workers,
 		total);
-	CHECK(total >= (mb << 20) * 9 / 10, "-m %" PRIu64 " w%u: plan uses only %" PRIu64
+	CHECKF(total >= (mb << 20) * 9 / 10, "-m %" PRIu64 " w%u: plan uses only %" PRIu64
 		" bytes", mb, workers, total);
-	CHECK(p.n_mbufs == p.fixed_mbufs + p.max_seg_total * workers,
+	CHECKF(p.n_mbufs == p.fixed_mbufs + p.max_seg_total * workers,
 		"mbufs %u = fixed %u + %u x %u", p.n_mbufs, p.fixed_mbufs, p.max_seg_total, workers);
-	CHECK(p.max_seg_per_sess <= p.max_seg_total && p.max_seg_per_sess > 0, "per session %u",
-		p.max_seg_per_sess);
-	CHECK(p.max_sessions >= 1024, "sessions %u", p.max_sessions);
+	CHECKF(p.max_seg_per_sess <= p.max_seg_total && p.max_seg_per_sess > 0,
+		"per session %u", p.max_seg_per_sess);
+	CHECKF(p.max_sessions >= 1024, "sessions %u", p.max_sessions);
 	printf("-m %5" PRIu64 " workers %u: %8u mbufs, %9u sessions/worker, %7u segments/worker,"
 		" %.0f B/session of table\n", mb, workers, p.n_mbufs, p.max_sessions,
 		p.max_seg_total, (double)engines / ((double)p.max_sessions * workers));
@@ -95,17 +84,16 @@ main(void)
 		if (plan(mbs[i - 1], 2, 4, &p, &c, err, sizeof(err)) != 0 ||
 				plan(mbs[i], 2, 4, &q, &c, err, sizeof(err)) != 0)
 			continue;
-		CHECK(q.max_sessions >= p.max_sessions && q.n_mbufs >= p.n_mbufs,
+		CHECKF(q.max_sessions >= p.max_sessions && q.n_mbufs >= p.n_mbufs,
 			"-m %" PRIu64 " plans less than -m %" PRIu64, mbs[i], mbs[i - 1]);
 	}
 	/* too small: refused with a minimum that is then accepted */
-	CHECK(plan(16, 1, 3, &p, &c, err, sizeof(err)) == -ENOSPC, "-m 16 accepted");
-	CHECK(strstr(err, "at least") != NULL, "message: %s", err);
+	CHECKF(plan(16, 1, 3, &p, &c, err, sizeof(err)) == -ENOSPC, "-m 16 accepted");
+	CHECKF(strstr(err, "at least") != NULL, "message: %s", err);
 	min_mb = strtoull(strstr(err, "at least ") + 9, NULL, 10);
-	CHECK(min_mb > 16 && plan(min_mb, 1, 3, &p, &c, err, sizeof(err)) == 0,
+	CHECKF(min_mb > 16 && plan(min_mb, 1, 3, &p, &c, err, sizeof(err)) == 0,
 		"the minimum %" PRIu64 " MB is accepted: %s", min_mb, err);
-	CHECK(plan(min_mb - 1, 1, 3, &p, &c, err, sizeof(err)) == -ENOSPC,
+	CHECKF(plan(min_mb - 1, 1, 3, &p, &c, err, sizeof(err)) == -ENOSPC,
 		"one MB less than the minimum refused");
-	printf("plan: %d checks, %d failed\n", checks, failures);
-	return failures == 0 && checks > 0 ? 0 : 1;
+	return dtc_check_end("plan");
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../common/dtc_check.h"
 #include "pcap_reader.h"
 
 static int
@@ -39,15 +40,10 @@ dump(struct dtc_pcap_reader *r)
 	return 0;
 }
 
-static int failures;
-
 static void
 expect(uint64_t got, uint64_t want, const char *what)
 {
-	if (got != want) {
-		printf("FAIL %s: got %" PRIu64 ", want %" PRIu64 "\n", what, got, want);
-		failures++;
-	}
+	CHECKF(got == want, "%s: got %" PRIu64 ", want %" PRIu64, what, got, want);
 }
 
 static int
@@ -77,8 +73,7 @@ pace_checks(void)
 	dtc_pace_init(&p, 2.0, 1000);
 	expect(dtc_pace_due_us(&p, 0), 0, "both: first");
 	expect(dtc_pace_due_us(&p, 4 * s), 500000, "both: 4 s -> 1 s -> 500 ms");
-	printf("pace: %d failure(s)\n", failures);
-	return failures == 0 ? 0 : 1;
+	return dtc_check_end("pace");
 }
 
 int
