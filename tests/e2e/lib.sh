@@ -32,6 +32,8 @@ E2E_CLEANED=0
 E2E_ORDER=()
 declare -A E2E_PID=() E2E_SIG=() E2E_LOG=() E2E_NS=() E2E_RC=() E2E_RUNDIR=()
 declare -A E2E_ADDR=() E2E_PORT=() E2E_ADOPTED=()
+E2E_ONL_LOG=
+E2E_TS_LOG=
 
 # --- messages and checks -------------------------------------------------------------------
 
@@ -476,6 +478,15 @@ e2e_nginx_stop() { e2e_stop "$1" "${2:-5}"; }
 # e2e_access_log NAME: the path of nginx NAME's access log.
 e2e_access_log() { echo "$E2E_DIR/$1/access.log"; }
 
+# e2e_http_servers: the online nginx "onl" on LAB_ONL_IP:80 and the test nginx "ts" on
+# LAB_TS_IP:80, their access logs in E2E_ONL_LOG and E2E_TS_LOG.  1 when one did not start.
+e2e_http_servers() {
+	e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || return 1
+	e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || return 1
+	E2E_ONL_LOG=$(e2e_access_log onl)
+	E2E_TS_LOG=$(e2e_access_log ts)
+}
+
 # e2e_redis_start NAME NS ROLE ADDR [PORT=6379]: redis-server from config/lab/redis-ROLE.conf
 # in NS (no persistence, no unix socket); run dir $E2E_DIR/NAME.  Waits until it answers.
 e2e_redis_start() {
@@ -855,4 +866,23 @@ e2e_check_all_ended() {
 	local active
 	active=$(e2e_copy_stat "$1" sessions_active 2>/dev/null)
 	e2e_check "every copied session has ended (active: ${active:-?})" [ "${active:-x}" = 0 ]
+}
+
+# e2e_copy_end NAME: the end of a copy run: no copied session left, then stop the copier and
+# check that it exited 0.
+e2e_copy_end() {
+	e2e_check_all_ended "$1"
+	e2e_dpdk_stop "$1"
+	e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[$1]}" = 0 ]
+}
+
+# e2e_finish_measured NAME TOL WHAT [MORE]: after e2e_compare_access_logs, copier NAME's drops,
+# the line "MEASURED <test>: <matched> of <expected> WHAT reached the test server (<pct> %)MORE,
+# tolerance TOL %", the ratio check against TOL, then e2e_finish.
+e2e_finish_measured() {
+	e2e_drops_report "$1"
+	e2e_log "MEASURED $E2E_NAME: $E2E_MATCHED of $E2E_EXPECTED $3 reached the test server" \
+		"($E2E_PCT %)${4:-}, tolerance $2 %"
+	require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$2"
+	e2e_finish
 }

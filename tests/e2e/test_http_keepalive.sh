@@ -16,31 +16,23 @@ e2e_init http_keepalive
 e2e_require nginx wrk
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" -s "$LAB_AUX_CTL_IP" || e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 # Small and multi-segment responses on the same connections.
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/1k.bin" 8 5 20 || e2e_finish
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/16k.bin" 4 3 20 || e2e_finish
-online=$(e2e_log_count "$onl_log")
+online=$(e2e_log_count "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests; waiting for the copy to catch up"
-e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
+e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$onl_log" "$ts_log"
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 e2e_check "every copied request came from the fake client $LAB_FAKE_IP" \
-	[ "$(awk -F: '{ print $1 }' "$ts_log" | sort -u)" = "$LAB_FAKE_IP" ]
+	[ "$(awk -F: '{ print $1 }' "$E2E_TS_LOG" | sort -u)" = "$LAB_FAKE_IP" ]
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]
 e2e_check "test responses were complete (200, same sizes as online)" \
-	[ "$(awk '{ print $(NF - 3), $(NF - 2) }' "$ts_log" | sort | uniq -c | sort)" = \
-	"$(awk '{ print $(NF - 3), $(NF - 2) }' "$onl_log" | sort | uniq -c | sort)" ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
-e2e_drops_report cp
-e2e_log "MEASURED http_keepalive: $E2E_MATCHED of $E2E_EXPECTED online requests reached the test server ($E2E_PCT %), tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+	[ "$(awk '{ print $(NF - 3), $(NF - 2) }' "$E2E_TS_LOG" | sort | uniq -c | sort)" = \
+	"$(awk '{ print $(NF - 3), $(NF - 2) }' "$E2E_ONL_LOG" | sort | uniq -c | sort)" ]
+e2e_copy_end cp
+e2e_finish_measured cp "$TOL" "online requests"

@@ -19,13 +19,10 @@ e2e_init http_large
 e2e_require nginx wrk
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" -s "$LAB_AUX_CTL_IP" || e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 cat >"$E2E_DIR/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = string.rep("dpdk-tcpcopy post body 0123456789abcdefghijklmnopqrstuvwxyz\n", 1075)
@@ -39,25 +36,20 @@ e2e_ns "$LAB_NS_CLI" timeout 30 wrk -t1 -c4 -d4s -s "$E2E_DIR/post.lua" \
 	"http://$LAB_ONL_IP/post" >"$E2E_DIR/wrk-post.log" 2>&1
 e2e_check "wrk POST ran" grep -q "requests in" "$E2E_DIR/wrk-post.log"
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/1m.bin" 4 4 100 || e2e_finish
-online=$(e2e_log_count "$onl_log")
+online=$(e2e_log_count "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests; waiting for the copy to catch up"
-e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
+e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$onl_log" "$ts_log"
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 # request line, request length (line and headers), status, body bytes: the same multiset
 # on both servers
 sig() { sed -E 's/^[^ ]+ [^ ]+ (rl=[0-9]+) "([^"]*)" ([0-9]+) ([0-9]+) .*/\2 \1 \3 \4/' "$1" | sort | uniq -c; }
-sig "$onl_log" >"$E2E_DIR/onl.sig"
-sig "$ts_log" >"$E2E_DIR/ts.sig"
+sig "$E2E_ONL_LOG" >"$E2E_DIR/onl.sig"
+sig "$E2E_TS_LOG" >"$E2E_DIR/ts.sig"
 e2e_log "online: $(tr -s ' ' <"$E2E_DIR/onl.sig" | tr '\n' ';')"
 e2e_log "test:   $(tr -s ' ' <"$E2E_DIR/ts.sig" | tr '\n' ';')"
 e2e_check "POSTs and 1 MiB responses complete: same (request, status, size) counts" \
 	cmp -s "$E2E_DIR/onl.sig" "$E2E_DIR/ts.sig"
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
-e2e_drops_report cp
-e2e_log "MEASURED http_large: $E2E_MATCHED of $E2E_EXPECTED online requests (64 KiB POSTs, 1 MiB GETs) reached the test server ($E2E_PCT %), tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+e2e_copy_end cp
+e2e_finish_measured cp "$TOL" "online requests (64 KiB POSTs, 1 MiB GETs)"

@@ -16,35 +16,27 @@ e2e_init http_short
 e2e_require nginx wrk
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" -s "$LAB_AUX_CTL_IP" || e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/index.html" 16 6 40 -H "Connection: close" \
 	|| e2e_finish
-online=$(e2e_log_count "$onl_log")
+online=$(e2e_log_count "$E2E_ONL_LOG")
 # Connections by nginx's serial number: wrk may reuse a client port within the run.
-conns=$(e2e_log_conns "$onl_log")
+conns=$(e2e_log_conns "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests on $conns connections; waiting for the copy"
 e2e_check "one request per online connection ($online requests, $conns connections)" \
 	[ "$online" -gt 0 -a "$online" = "$conns" ]
-e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
+e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$onl_log" "$ts_log"
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 # nginx's $connection_requests (the last field) is 1 for each request alone on its connection.
-multi=$(awk '$NF != 1 { n++ } END { print n + 0 }' "$ts_log")
-ts_conns=$(e2e_log_conns "$ts_log")
-e2e_log "test nginx: $ts_conns connections from $(e2e_log_clients "$ts_log") client endpoints, $multi requests not alone on their connection"
+multi=$(awk '$NF != 1 { n++ } END { print n + 0 }' "$E2E_TS_LOG")
+ts_conns=$(e2e_log_conns "$E2E_TS_LOG")
+e2e_log "test nginx: $ts_conns connections from $(e2e_log_clients "$E2E_TS_LOG") client endpoints, $multi requests not alone on their connection"
 e2e_check "each copied request on its own connection" [ "$multi" = 0 ]
 e2e_check "as many copied connections as requests" [ "$ts_conns" = "$E2E_TEST" ]
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
-e2e_drops_report cp
-e2e_log "MEASURED http_short: $E2E_MATCHED of $E2E_EXPECTED online requests (one per connection) reached the test server ($E2E_PCT %), tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+e2e_copy_end cp
+e2e_finish_measured cp "$TOL" "online requests (one per connection)"

@@ -17,8 +17,7 @@ e2e_init mac
 e2e_require nginx wrk tshark dumpcap
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 # On the bridge side of the copier's TX veth: what the copier put on the wire (a capture on
 # its own interface would miss frames the af_packet PMD sends past the qdisc layer).
@@ -26,20 +25,16 @@ e2e_capture_start txcap "$LAB_NS_SW" "$LAB_P-s-cptx" "ether src $LAB_CP_TX_MAC" 
 E2E_COPY_TX_IP="" e2e_copy_start cp -- -x "80-$LAB_TS_IP:80@$LAB_TS_MAC" -c "$LAB_FAKE_IP" \
 	-s "$LAB_AUX_CTL_IP" || e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/1k.bin" 8 4 20 || e2e_finish
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/index.html" 8 3 40 -H "Connection: close" \
 	|| e2e_finish
-online=$(e2e_log_count "$onl_log")
+online=$(e2e_log_count "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests; waiting for the copy"
-e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
+e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$onl_log" "$ts_log"
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
+e2e_copy_end cp
 e2e_capture_stop txcap
 # Columns: ARP opcode (empty for IP), destination MAC.
 e2e_pcap_fields "$(e2e_pcap txcap)" "" arp.opcode eth.dst >"$E2E_DIR/tx.tsv"
@@ -52,7 +47,4 @@ e2e_check "the copier sent no ARP (tshark)" [ "$n_arp" = 0 ]
 e2e_check "every frame went to the MAC of the map" [ "$n_other" = 0 ]
 e2e_check "its own ARP counter agrees" \
 	grep -q "arp: requests 0 " <<<"$(e2e_copy_summary cp)"
-e2e_drops_report cp
-e2e_log "MEASURED mac: $E2E_MATCHED of $E2E_EXPECTED online requests reached the test server ($E2E_PCT %), tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+e2e_finish_measured cp "$TOL" "online requests"

@@ -19,25 +19,22 @@ e2e_init multiply
 e2e_require nginx wrk
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_NET" -n "$MULT" -s "$LAB_AUX_CTL_IP" \
 	|| e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/index.html" 12 5 40 -H "Connection: close" \
 	|| e2e_finish
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/16k.bin" 4 3 20 || e2e_finish
-online=$(e2e_log_count "$onl_log")
-conns=$(e2e_log_clients "$onl_log")
+online=$(e2e_log_count "$E2E_ONL_LOG")
+conns=$(e2e_log_clients "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests on $conns connections; waiting for $MULT copies"
-e2e_catch_up 50 $((online * MULT)) cp e2e_log_count "$ts_log"
+e2e_catch_up 50 $((online * MULT)) cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$onl_log" "$ts_log" "$MULT"
-ts_conns=$(e2e_log_clients "$ts_log")
-addrs=$(awk -F: '{ print $1 }' "$ts_log" | sort -u)
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG" "$MULT"
+ts_conns=$(e2e_log_clients "$E2E_TS_LOG")
+addrs=$(awk -F: '{ print $1 }' "$E2E_TS_LOG" | sort -u)
 n_addrs=$(grep -c . <<<"$addrs")
 outside=$(grep -v -c '^198\.18\.2\.' <<<"$addrs")
 e2e_log "test nginx: $ts_conns distinct client endpoints (online: $conns), from $n_addrs addresses"
@@ -50,10 +47,5 @@ coll=$(e2e_tel_flat cp /dtc/copy/drops | awk '$1 ~ /collision$/ { n += $2; k++ }
 	END { print (k ? n + 0 : "missing") }')
 e2e_check "no copy dropped for a 4-tuple collision ($coll)" [ "$coll" = 0 ]
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
-e2e_drops_report cp
-e2e_log "MEASURED multiply: $E2E_MATCHED of $E2E_EXPECTED (= $MULT x $online) requests reached the test server ($E2E_PCT %), $ts_conns distinct 4-tuples, tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+e2e_copy_end cp
+e2e_finish_measured cp "$TOL" "(= $MULT x $online) requests" ", $ts_conns distinct 4-tuples"

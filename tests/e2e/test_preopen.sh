@@ -20,8 +20,7 @@ e2e_init preopen
 e2e_require nginx
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 
 gate=$E2E_DIR/gate
@@ -37,27 +36,20 @@ e2e_wait_exit client 60 || e2e_fail "the client did not finish"
 e2e_check "the client got every response (${E2E_RC[client]:-?}: $(tail -n 1 "$(e2e_logfile client)"))" \
 	[ "${E2E_RC[client]:-1}" = 0 ]
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
-grep -F '?after=' "$onl_log" >"$E2E_DIR/online-after.log"
+grep -F '?after=' "$E2E_ONL_LOG" >"$E2E_DIR/online-after.log"
 expected=$(e2e_log_count "$E2E_DIR/online-after.log")
-e2e_log "online: $(e2e_log_count "$onl_log") requests, $expected of them after the copier started"
+e2e_log "online: $(e2e_log_count "$E2E_ONL_LOG") requests, $expected of them after the copier started"
 e2e_check "the online server got the $((CONNS * AFTER)) later requests" \
 	[ "$expected" = $((CONNS * AFTER)) ]
-e2e_catch_up 40 "$expected" cp e2e_log_count "$ts_log"
+e2e_catch_up 40 "$expected" cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$E2E_DIR/online-after.log" "$ts_log"
+e2e_compare_access_logs "$E2E_DIR/online-after.log" "$E2E_TS_LOG"
 e2e_check "no request from before the copier started was copied" \
-	[ "$(grep -c -F '?before=' "$ts_log")" = 0 ]
+	[ "$(grep -c -F '?before=' "$E2E_TS_LOG")" = 0 ]
 synth=$(e2e_tel cp /dtc/copy/sessions sess_syn_synth)
-ts_conns=$(e2e_log_clients "$ts_log")
+ts_conns=$(e2e_log_clients "$E2E_TS_LOG")
 e2e_log "copier: $synth sessions opened with a synthesized SYN; test nginx: $ts_conns connections"
 e2e_check "the $CONNS sessions were opened with a synthesized SYN ($synth)" [ "$synth" = "$CONNS" ]
 e2e_check "one copied connection per online connection ($ts_conns)" [ "$ts_conns" = "$CONNS" ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
-e2e_drops_report cp
-e2e_log "MEASURED preopen: $E2E_MATCHED of $E2E_EXPECTED requests on pre-opened connections reached the test server ($E2E_PCT %), tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+e2e_copy_end cp
+e2e_finish_measured cp "$TOL" "requests on pre-opened connections"

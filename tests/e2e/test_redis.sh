@@ -47,9 +47,7 @@ for k in $sample; do
 done
 e2e_check "50 sampled online keys all exist on the test redis ($missing missing)" \
 	[ -n "$sample" -a "$missing" = 0 ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
+e2e_copy_end cp
 e2e_drops_report cp
 e2e_log "MEASURED redis: $ts_sets of $onl_sets online SETs reached the test redis, keys $ts_keys of $onl_keys, tolerance $TOL %"
 require_ratio "$ts_sets" "$onl_sets" "$TOL"

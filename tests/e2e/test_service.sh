@@ -18,8 +18,7 @@ e2e_init service
 e2e_require nginx curl
 e2e_lab_up || e2e_finish
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 
 # The lab configs name the default lab's interfaces (dtc-*): follow this lab's prefix.
 # svc_start NAME NS BIN CONF: the app from CONF + log/pid-file/daemon; adopts the daemon.
@@ -55,15 +54,13 @@ e2e_wait_port "$LAB_NS_AUX" "$LAB_AUX_CTL_IP" "$LAB_CTL_PORT" 30 || e2e_finish
 svc_start cp "$LAB_NS_CP" "$E2E_BUILD/app/copy/dpdk-tcpcopy" dpdk-tcpcopy.conf || e2e_finish
 e2e_wait_until 30 "the copier to connect" _e2e_copy_ready cp 1 || e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 for i in $(seq 1 30); do
 	e2e_ns "$LAB_NS_CLI" curl -sS -o /dev/null --max-time 5 "http://$LAB_ONL_IP/index.html?n=$i" \
 		|| e2e_fail "curl $i"
 done
-online=$(e2e_log_count "$onl_log")
-e2e_catch_up 20 "$online" cp e2e_log_count "$ts_log"
-e2e_compare_access_logs "$onl_log" "$ts_log"
+online=$(e2e_log_count "$E2E_ONL_LOG")
+e2e_catch_up 20 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 
 # Rotation as logrotate does it: rename, then SIGHUP; the app writes a new file at the path.
 log=$E2E_DIR/cp-file.log

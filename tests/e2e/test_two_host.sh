@@ -19,36 +19,28 @@ e2e_lab_up --two-host || e2e_finish
 e2e_check "lab in two-host mode (test server route via the copier $LAB_CP_TX_IP)" \
 	[ "$LAB_MODE" = two-host ]
 
-e2e_nginx_start onl "$LAB_NS_ONL" online "$LAB_ONL_IP" 80 || e2e_finish
-e2e_nginx_start ts "$LAB_NS_TS" test "$LAB_TS_IP" 80 || e2e_finish
+e2e_http_servers || e2e_finish
 e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" --response-port 1 || e2e_finish
 
-onl_log=$(e2e_access_log onl)
-ts_log=$(e2e_access_log ts)
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/1k.bin" 8 4 20 || e2e_finish
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/index.html" 12 4 40 -H "Connection: close" \
 	|| e2e_finish
-online=$(e2e_log_count "$onl_log")
-conns=$(e2e_log_clients "$onl_log")
+online=$(e2e_log_count "$E2E_ONL_LOG")
+conns=$(e2e_log_clients "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests on $conns connections; waiting for the copy"
-e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
+e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
-e2e_compare_access_logs "$onl_log" "$ts_log"
-ts_conns=$(e2e_log_clients "$ts_log")
+e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
+ts_conns=$(e2e_log_clients "$E2E_TS_LOG")
 e2e_check "one copied connection per online connection ($ts_conns vs $conns)" \
 	[ "$ts_conns" = "$conns" ]
 e2e_check "every copied request came from the fake client $LAB_FAKE_IP" \
-	[ "$(awk -F: '{ print $1 }' "$ts_log" | sort -u)" = "$LAB_FAKE_IP" ]
+	[ "$(awk -F: '{ print $1 }' "$E2E_TS_LOG" | sort -u)" = "$LAB_FAKE_IP" ]
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]
 neigh=$(ip -n "$LAB_NS_TS" neigh show "$LAB_CP_TX_IP" | awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
 e2e_check "the test server resolved $LAB_CP_TX_IP to the copier's TX port ($neigh)" \
 	[ "$neigh" = "$LAB_CP_TX_MAC" ]
 e2e_check "no control channel in this mode" \
 	[ "$(e2e_tel cp /dtc/copy/intercepts configured)" = 0 ]
-e2e_check_all_ended cp
-e2e_dpdk_stop cp
-e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[cp]}" = 0 ]
-e2e_drops_report cp
-e2e_log "MEASURED two_host: $E2E_MATCHED of $E2E_EXPECTED online requests reached the test server ($E2E_PCT %), tolerance $TOL %"
-require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
-e2e_finish
+e2e_copy_end cp
+e2e_finish_measured cp "$TOL" "online requests"
