@@ -81,6 +81,22 @@ reader_free(struct dtc_pcap_reader *r)
 	free(r);
 }
 
+/* The end of every open: p is what libpcap opened for r (NULL: perr says why). */
+static struct dtc_pcap_reader *
+reader_open(struct dtc_pcap_reader *r, pcap_t *p, const char *perr, char *err, size_t errlen)
+{
+	if (p == NULL) {
+		snprintf(err, errlen, "%s: cannot read as a capture file: %s", r->name, perr);
+		reader_free(r);
+		return NULL;
+	}
+	if (reader_attach(r, p, err, errlen) != 0) {
+		reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
 struct dtc_pcap_reader *
 dtc_pcap_open(const char *path, char *err, size_t errlen)
 {
@@ -93,16 +109,7 @@ dtc_pcap_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, perr);
-	if (p == NULL) {
-		snprintf(err, errlen, "%s: cannot read as a capture file: %s", path, perr);
-		reader_free(r);
-		return NULL;
-	}
-	if (reader_attach(r, p, err, errlen) != 0) {
-		reader_free(r);
-		return NULL;
-	}
-	return r;
+	return reader_open(r, p, perr, err, errlen);
 }
 
 struct dtc_pcap_reader *
@@ -118,17 +125,9 @@ dtc_pcap_open_fp(FILE *fp, const char *name, char *err, size_t errlen)
 		return NULL;
 	}
 	p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, perr);
-	if (p == NULL) {
+	if (p == NULL)
 		fclose(fp); /* libpcap leaves the stream to us when it fails */
-		snprintf(err, errlen, "%s: cannot read as a capture file: %s", r->name, perr);
-		reader_free(r);
-		return NULL;
-	}
-	if (reader_attach(r, p, err, errlen) != 0) {
-		reader_free(r);
-		return NULL;
-	}
-	return r;
+	return reader_open(r, p, perr, err, errlen);
 }
 
 struct dtc_pcap_reader *
