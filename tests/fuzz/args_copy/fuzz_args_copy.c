@@ -16,9 +16,7 @@
 
 #include "dtc_app.h"
 #include "copy.h"
-
-#define MAX_WORDS 48
-#define ARGS_MAX_INPUT 4096
+#include "../fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -61,28 +59,14 @@ check_accepted(const struct dtc_copy_opts *o)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv1[MAX_WORDS + 2];
+	char *argv1[FUZZ_ARGV_MAX_WORDS + 2];
 	struct dtc_opts_err e1, e2;
 	char *buf;
-	size_t i, start = 0;
-	int argc = 0, rc1, rc2;
+	int argc, rc1, rc2;
 
-	if (size > ARGS_MAX_INPUT)
-		return 0;
-	buf = malloc(size + 1);
+	buf = fuzz_argv(data, size, "dpdk-tcpcopy", argv1, &argc);
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
-	argv1[argc++] = (char *)(uintptr_t)"dpdk-tcpcopy";
-	for (i = 0; i <= size && argc <= MAX_WORDS; i++) {
-		if (i == size || buf[i] == '\0') {
-			if (i > start || i < size) /* an empty word is a word, but not at the end */
-				argv1[argc++] = buf + start;
-			start = i + 1;
-		}
-	}
-	argv1[argc] = NULL;
 
 	rc1 = dtc_copy_args_parse_r(argc, argv1, &o1, &e1);
 	switch (rc1) {

@@ -16,9 +16,7 @@
 
 #include "dtc_app.h"
 #include "intercept.h"
-
-#define MAX_WORDS 48
-#define ARGS_MAX_INPUT 4096
+#include "../fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,27 +71,13 @@ run(int argc, char **argv, struct icpt_opts *o, struct dtc_opts_err *e)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *buf, *argv[MAX_WORDS + 2];
+	char *buf, *argv[FUZZ_ARGV_MAX_WORDS + 2];
 	struct dtc_opts_err e1, e2;
-	size_t i, start = 0;
-	int argc = 1, rc1, rc2;
+	int argc, rc1, rc2;
 
-	if (size > ARGS_MAX_INPUT)
-		return 0;
-	buf = malloc(size + 1);
+	buf = fuzz_argv(data, size, "dpdk-intercept", argv, &argc);
 	if (buf == NULL)
 		return 0;
-	memcpy(buf, data, size);
-	buf[size] = '\0';
-	argv[0] = (char *)(uintptr_t)"dpdk-intercept";
-	for (i = 0; i <= size && argc <= MAX_WORDS; i++) {
-		if (i == size || buf[i] == '\0') {
-			if (i > start || i < size)
-				argv[argc++] = buf + start;
-			start = i + 1;
-		}
-	}
-	argv[argc] = NULL;
 	rc1 = run(argc, argv, &o1, &e1);
 	rc2 = run(argc, argv, &o2, &e2);
 	if (rc1 != rc2 || (rc1 == DTC_OPTS_ERROR && strcmp(e1.reason, e2.reason) != 0))

@@ -17,8 +17,8 @@
 
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
+#include "../fuzz_util.h"
 
-#define REQUIRE(c) do { if (!(c)) __builtin_trap(); } while (0)
 #define MAX_SEEN 4096
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -87,8 +87,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct seen whole, chunked;
 	struct dtc_v1_rec_rx a, b, c;
+	struct fuzz_chunks ch;
+	const uint8_t *piece;
 	uint32_t rng;
-	size_t off;
+	size_t n;
 	int ra, rb = 0, rc;
 
 	if (size < 4)
@@ -109,20 +111,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&chunked, 0, sizeof(chunked));
 	memcpy(chunked.hash, whole.hash, sizeof(whole.hash));
 	dtc_v1_rec_rx_init(&b);
-	for (off = 0; off < size && rb == 0;) {
-		size_t n;
-		uint8_t *piece;
-
-		rng = rng * 1103515245u + 12345u;
-		n = 1 + (rng >> 16) % 300;
-		if (n > size - off)
-			n = size - off;
-		piece = malloc(n);
-		memcpy(piece, data + off, n);
+	fuzz_chunks_init(&ch, data, size, rng, 300);
+	while (rb == 0 && (piece = fuzz_chunks_next(&ch, &n)) != NULL)
 		rb = dtc_v1_rec_rx_feed(&b, piece, n, cb_cmp, &chunked);
-		free(piece);
-		off += n;
-	}
+	fuzz_chunks_end(&ch);
 	REQUIRE(ra == rb);
 	REQUIRE(a.records == b.records && a.bad_records == b.bad_records && a.frames == b.frames);
 	REQUIRE(chunked.n == whole.n);

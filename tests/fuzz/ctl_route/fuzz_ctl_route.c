@@ -16,8 +16,8 @@
 
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
+#include "../fuzz_util.h"
 
-#define REQUIRE(c) do { if (!(c)) __builtin_trap(); } while (0)
 #define MAX_SEEN 8192
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -76,8 +76,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct seen whole, chunked;
 	struct dtc_v1_route_rx a, b;
+	struct fuzz_chunks ch;
+	const uint8_t *piece;
 	uint32_t rng;
-	size_t off;
+	size_t n;
 	int ra, rb = 0;
 
 	if (size < 4)
@@ -97,20 +99,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(chunked.hash, whole.hash, sizeof(whole.hash));
 	chunked.compare = true;
 	dtc_v1_route_rx_init(&b);
-	for (off = 0; off < size && rb == 0;) {
-		size_t n;
-		uint8_t *piece;
-
-		rng = rng * 1103515245u + 12345u;
-		n = 1 + (rng >> 16) % 40;
-		if (n > size - off)
-			n = size - off;
-		piece = malloc(n);
-		memcpy(piece, data + off, n);
+	fuzz_chunks_init(&ch, data, size, rng, 40);
+	while (rb == 0 && (piece = fuzz_chunks_next(&ch, &n)) != NULL)
 		rb = dtc_v1_route_rx_feed(&b, piece, n, route, version, &chunked);
-		free(piece);
-		off += n;
-	}
+	fuzz_chunks_end(&ch);
 	REQUIRE(ra == rb);
 	REQUIRE(a.routes == b.routes && chunked.n == whole.n);
 	REQUIRE(chunked.nver == whole.nver && chunked.version == whole.version);

@@ -24,8 +24,7 @@
 
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
-
-#define REQUIRE(c) do { if (!(c)) __builtin_trap(); } while (0)
+#include "../fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
