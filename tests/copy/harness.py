@@ -198,6 +198,17 @@ def wait_telemetry(prefix, cmd, pred, timeout):
     return last
 
 
+def wait_sessions_ended(prefix, n, timeout):
+    """Poll the copier's /dtc/copy/stats until n sessions have ended and none is active.
+    Returns (reply, ok): the last reply (None if telemetry never answered), and whether
+    exactly n sessions were created and ended with none left active."""
+    st = wait_telemetry(prefix, "/dtc/copy/stats",
+                        lambda r: r.get("sessions_ended", 0) >= n and
+                        r.get("sessions_active") == 0, timeout)
+    return st, (st is not None and st.get("sessions_created") == n and
+                st.get("sessions_ended") == n and st.get("sessions_active") == 0)
+
+
 NGINX_CONF = """user root;
 worker_processes 1;
 pid {dir}/nginx-{name}.pid;

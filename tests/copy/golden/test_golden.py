@@ -30,7 +30,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
-from harness import DATA, HERE, PY, Checks, Lab, sh, wait_telemetry  # noqa: E402
+from harness import DATA, HERE, PY, Checks, Lab, sh  # noqa: E402
 from scapy.all import ARP, ICMP, IP, IPv6, TCP, Ether, Raw, rdpcap  # noqa: E402
 
 C_MAC = "02:dc:0c:01:00:01"
@@ -168,13 +168,8 @@ def main():
         cp = lab.copier(tag, eal, opts, ns=nc)
         prefix = lab.prefixes[-1]
         n = len(meta["sessions"])
-        st = wait_telemetry(prefix, "/dtc/copy/stats",
-                            lambda r: r.get("sessions_created", 0) >= n and
-                            r.get("sessions_ended", 0) >= n and r.get("sessions_active") == 0,
-                            35)
-        chk(st is not None and st.get("sessions_created") == n and
-            st.get("sessions_ended") == n and st.get("sessions_active") == 0,
-            "telemetry /dtc/copy/stats: %d sessions created and ended, none active (%s)" %
+        st, ok = harness.wait_sessions_ended(prefix, n, 35)
+        chk(ok, "telemetry /dtc/copy/stats: %d sessions created and ended, none active (%s)" %
             (n, st))
         # net_pcap never misses a frame: the port-loss counters are read and say 0
         chk(st is not None and st.get("port_imissed") == 0 and st.get("port_rx_nombuf") == 0

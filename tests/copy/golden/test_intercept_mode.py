@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
-from harness import DATA, HERE, PY, Checks, Lab, sh, wait_telemetry  # noqa: E402
+from harness import DATA, HERE, PY, Checks, Lab, sh  # noqa: E402
 from scapy.all import TCP, Ether, rdpcap  # noqa: E402
 
 C_MAC, P_MAC = "02:dc:0c:06:00:01", "02:dc:0c:06:00:56"
@@ -61,12 +61,8 @@ def main():
         cp = lab.copier("im", eal, opts, ns=nc)
         prefix = lab.prefixes[-1]
         n = len(meta["sessions"])
-        st = wait_telemetry(prefix, "/dtc/copy/stats",
-                            lambda r: r.get("sessions_ended", 0) >= n and
-                            r.get("sessions_active") == 0, 40)
-        chk(st is not None and st.get("sessions_created") == n and
-            st.get("sessions_ended") == n and st.get("sessions_active") == 0,
-            "%d sessions created and ended through records (%s)" % (n, st))
+        st, ok = harness.wait_sessions_ended(prefix, n, 40)
+        chk(ok, "%d sessions created and ended through records (%s)" % (n, st))
         ic = harness.telemetry(prefix, "/dtc/copy/intercepts") or {}
         chk(ic.get("up") == 1 and ic.get("conns_up") == 2 and ic.get("routes_sent", 0) >= n
             and ic.get("records", 0) > 0 and ic.get("bad_records") == 0,

@@ -21,7 +21,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import harness  # noqa: E402
-from harness import DATA, PY, Checks, Lab, sh, wait_telemetry  # noqa: E402
+from harness import DATA, PY, Checks, Lab, sh  # noqa: E402
 
 TX_IP = "198.18.1.1"
 TARGET = "198.18.1.56"
@@ -55,12 +55,8 @@ def main():
         cp = lab.copier(tag, eal, opts, ns=nc)
         prefix = lab.prefixes[-1]
         n = len(meta["sessions"])
-        st = wait_telemetry(prefix, "/dtc/copy/stats",
-                            lambda r: r.get("sessions_ended", 0) >= n and
-                            r.get("sessions_active") == 0, 40)
-        chk(st is not None and st.get("sessions_created") == n and
-            st.get("sessions_ended") == n and st.get("sessions_active") == 0,
-            "the copier created and ended %d sessions (%s)" % (n, st))
+        st, ok = harness.wait_sessions_ended(prefix, n, 40)
+        chk(ok, "the copier created and ended %d sessions (%s)" % (n, st))
         rc = lab.stop(cp, signal.SIGINT, timeout=20)
         chk(rc == 0, "SIGINT: exit status 0 (got %s)" % rc)
         lab.stop(srv, signal.SIGQUIT)
