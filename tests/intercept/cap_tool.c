@@ -70,7 +70,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s IN.pcap OUT.pcap IP MAC [FILTER]\n", argv[0]);
 		return 2;
 	}
-	t_eal_init("captool");
+	if (dtc_test_eal_init(argv[0], "icpt-captool", 128) < 0)
+		return 1;
 	mp = rte_pktmbuf_pool_create("cap", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	in = pcap_open_offline(argv[1], errbuf);
 	if (mp == NULL || in == NULL) {
@@ -111,6 +112,6 @@ main(int argc, char **argv)
 		resp.arp_replies, resp.icmp_replies, resp.ignored);
 	dtc_filter_free(f);
 	rte_mempool_free(mp);
-	t_eal_cleanup();
+	dtc_test_eal_fini();
 	return 0;
 }

@@ -2,8 +2,8 @@
  * Copyright(c) 2026 The dpdk-tcpcopy authors
  */
 
-/* Assertions (tests/common/dtc_check.h), EAL set-up and mbufs for the intercept and capture
- * unit tests. */
+/* Assertions and EAL set-up (tests/common) and mbufs for the intercept and capture unit
+ * tests. */
 
 #ifndef ICPT_TEST_H
 #define ICPT_TEST_H
@@ -17,35 +17,7 @@
 #include <rte_mbuf.h>
 
 #include "../common/dtc_check.h"
-
-/* EAL without hugepages, PCI or telemetry, under a file prefix unique to this process. */
-static inline void
-t_eal_init(const char *name)
-{
-	char prefix[64];
-	char *argv[] = { (char *)(uintptr_t)name, (char *)(uintptr_t)"--no-huge",
-		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"128", (char *)(uintptr_t)"--no-pci",
-		(char *)(uintptr_t)"--no-telemetry", (char *)(uintptr_t)"--no-shconf",
-		(char *)(uintptr_t)"--log-level=lib.*:error", (char *)(uintptr_t)"--file-prefix",
-		prefix, NULL };
-
-	snprintf(prefix, sizeof(prefix), "dtc-icpt-%s-%d", name, (int)getpid());
-	if (rte_eal_init(10, argv) < 0) {
-		fprintf(stderr, "%s: rte_eal_init failed\n", name);
-		exit(1);
-	}
-}
-
-/* rte_eal_cleanup(), then remove the (empty) runtime directory the EAL leaves behind. */
-static inline void
-t_eal_cleanup(void)
-{
-	char dir[4096];
-
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	rmdir(dir);
-}
+#include "../common/dtc_test_eal.h"
 
 /* An mbuf holding len bytes of data, split into two segments at split (0 = one segment). */
 static inline struct rte_mbuf *

@@ -181,12 +181,13 @@ main(int argc, char **argv)
 	struct rte_mempool *mp;
 
 	(void)argc;
-	t_eal_init("arp");
+	if (dtc_test_eal_init(argv[0], "icpt-arp", 128) < 0)
+		return 1;
 	mp = rte_pktmbuf_pool_create("arp", 255, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (mp == NULL)
 		return 1;
 	test_resolver(mp);
 	rte_mempool_free(mp);
-	t_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_check_end(argv[0]);
 }

@@ -311,7 +311,8 @@ main(int argc, char **argv)
 	struct rte_mempool *mp;
 
 	(void)argc;
-	t_eal_init("filter");
+	if (dtc_test_eal_init(argv[0], "icpt-filter", 128) < 0)
+		return 1;
 	mp = rte_pktmbuf_pool_create("filter", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 		SOCKET_ID_ANY);
 	if (mp == NULL)
@@ -320,6 +321,6 @@ main(int argc, char **argv)
 	test_match_vs_libpcap(mp, false);
 	test_errors();
 	rte_mempool_free(mp);
-	t_eal_cleanup();
+	dtc_test_eal_fini();
 	return dtc_check_end(argv[0]);
 }

@@ -25,7 +25,7 @@
 
 #include "dtc_proto.h"
 #include "../common/dtc_check.h"
-#include "dtc_test_eal.h"
+#include "../common/dtc_test_eal.h"
 #include "pktgen.h"
 
 static pcap_dumper_t *dump;
@@ -355,7 +355,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s OUT.pcap OUT.spec\n", argv[0]);
 		return 2;
 	}
-	if (dtc_test_eal_init(argv[0], "build") < 0)
+	if (dtc_test_eal_init(argv[0], "proto-build", 128) < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("build", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	p = pcap_open_dead(DLT_EN10MB, 65535);

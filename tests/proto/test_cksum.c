@@ -20,7 +20,7 @@
 
 #include "dtc_proto.h"
 #include "../common/dtc_check.h"
-#include "dtc_test_eal.h"
+#include "../common/dtc_test_eal.h"
 #include "pktgen.h"
 
 #define ROUNDS 3000
@@ -337,7 +337,7 @@ int
 main(int argc, char **argv)
 {
 	(void)argc;
-	if (dtc_test_eal_init(argv[0], "cksum") < 0)
+	if (dtc_test_eal_init(argv[0], "proto-cksum", 128) < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("cksum", 256, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)

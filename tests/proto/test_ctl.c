@@ -19,7 +19,7 @@
 #include "dtc_ctl.h"
 #include "dtc_proto.h"
 #include "../common/dtc_check.h"
-#include "dtc_test_eal.h"
+#include "../common/dtc_test_eal.h"
 #include "pktgen.h"
 
 static const uint8_t ip4a[4] = {198, 18, 2, 100}, ip4b[4] = {198, 18, 1, 56};
@@ -506,7 +506,7 @@ int
 main(int argc, char **argv)
 {
 	(void)argc;
-	if (dtc_test_eal_init(argv[0], "ctl") < 0)
+	if (dtc_test_eal_init(argv[0], "proto-ctl", 128) < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("ctl", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)

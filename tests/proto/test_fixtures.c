@@ -23,7 +23,7 @@
 
 #include "dtc_proto.h"
 #include "../common/dtc_check.h"
-#include "dtc_test_eal.h"
+#include "../common/dtc_test_eal.h"
 
 struct frame {
 	const uint8_t *data;
@@ -236,7 +236,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s DATA_DIR\n", argv[0]);
 		return 2;
 	}
-	if (dtc_test_eal_init(argv[0], "fixtures") < 0)
+	if (dtc_test_eal_init(argv[0], "proto-fixtures", 128) < 0)
 		return 1;
 	mp = rte_pktmbuf_pool_create("fix", 64, 0, 0, 2048 + RTE_PKTMBUF_HEADROOM, 0);
 	if (mp == NULL)

@@ -8,7 +8,6 @@
  * One scenario per run: test_control <scenario>.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -28,6 +27,7 @@
 
 #include "dtc_app.h"
 #include "../../common/dtc_check.h"
+#include "../../common/dtc_test_eal.h"
 #include "copy.h"
 
 /* ---------------------------------------------------------------- */
@@ -162,6 +162,17 @@ peer_expect(struct peer *p, const char *prefix, int timeout_ms)
 	}
 	DTC_FAIL("peer %u: no '%s' line within %d ms", p->port, prefix, timeout_ms);
 	return NULL;
+}
+
+/* peer_expect() for a line only waited for: true when it came (the line is freed). */
+static bool
+peer_see(struct peer *p, const char *prefix, int timeout_ms)
+{
+	char *l = peer_expect(p, prefix, timeout_ms);
+	bool seen = l != NULL;
+
+	free(l);
+	return seen;
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -420,8 +431,8 @@ test_fanout(void)
 	r = route_for(50, DTC_V1_ROUTE_ADD);
 	CHECK_EQ(dtc_ctl_client_route(client, &r), 0);
 	CHECK_EQ(stats().route_copies_down, 1);
-	CHECK(peer_expect(p[0], "route ", 3000) != NULL);
-	CHECK(peer_expect(p[2], "route ", 3000) != NULL);
+	CHECK(peer_see(p[0], "route ", 3000));
+	CHECK(peer_see(p[2], "route ", 3000));
 	CHECK_EQ(stats().disconnects, 3);
 
 	dtc_ctl_client_free(client);
@@ -484,9 +495,9 @@ test_records(void)
 
 	/* 16 records in one frame, then 16 one-record frames in one write. */
 	peer_cmd(p, "frames %d 16 1", id);
-	CHECK(peer_expect(p, "done frames", 3000) != NULL);
+	CHECK(peer_see(p, "done frames", 3000));
 	peer_cmd(p, "frames %d 1 16", id);
-	CHECK(peer_expect(p, "done frames", 3000) != NULL);
+	CHECK(peer_see(p, "done frames", 3000));
 	pump(&p, 1, 100);
 	CHECK_EQ(n_resp, 32);
 	check_records(p, 0, 32);
@@ -494,7 +505,7 @@ test_records(void)
 	/* Two frames (1 and 2 records), the byte stream cut once at each of 195 positions. */
 	base = n_resp;
 	peer_cmd(p, "splitall %d", id);
-	CHECK(peer_expect(p, "done splitall", 8000) != NULL);
+	CHECK(peer_see(p, "done splitall", 8000));
 	pump(&p, 1, 100);
 	CHECK_EQ(n_resp - base, 195 * 3);
 	check_records(p, base, 195 * 3);
@@ -592,7 +603,7 @@ test_restart(void)
 	CHECK_EQ(stats().conns_up, 2);
 	CHECK_EQ(dtc_ctl_client_down_us(client, dtc_now_us()), 0);
 	CHECK_EQ(dtc_ctl_client_route(client, &r), 0);
-	CHECK(peer_expect(p, "route ", 3000) != NULL);
+	CHECK(peer_see(p, "route ", 3000));
 
 	dtc_ctl_client_free(client);
 	client = NULL;
@@ -687,32 +698,6 @@ test_none(void)
 }
 
 /* EAL cleanup leaves /var/run/dpdk/<prefix>/ behind: remove what this run created. */
-static void
-remove_runtime_dir(void)
-{
-	char dir[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s", rte_eal_get_runtime_dir());
-	rte_eal_cleanup();
-	if (strstr(dir, "dtc-ctl-") == NULL)
-		return; /* never touch anything but our own prefix */
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		char path[PATH_MAX + 256];
-
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -728,9 +713,7 @@ static const struct {
 int
 main(int argc, char **argv)
 {
-	char prefix[64];
-	char *eal[] = { argv[0], "--no-huge", "-m", "64", "--no-pci", "--file-prefix", prefix,
-		"--log-level=lib.*:error", "--no-telemetry", NULL };
+	char tag[48];
 	unsigned int i;
 	bool ran = false;
 
@@ -738,12 +721,10 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s SCENARIO\n", argv[0]);
 		return 2;
 	}
-	snprintf(prefix, sizeof(prefix), "dtc-ctl-%s-%d", argv[1], (int)getpid());
+	snprintf(tag, sizeof(tag), "ctl-%s", argv[1]);
 	/* The EAL is only needed for the TSC clock the client runs on. */
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
-		fprintf(stderr, "rte_eal_init failed\n");
+	if (dtc_test_eal_init(argv[0], tag, 64) < 0)
 		return 1;
-	}
 	dtc_clock_init();
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 0; i < RTE_DIM(scenarios); i++) {
@@ -754,6 +735,6 @@ main(int argc, char **argv)
 	}
 	if (!ran)
 		DTC_FAIL("unknown scenario %s", argv[1]);
-	remove_runtime_dir();
+	dtc_test_eal_fini();
 	return dtc_check_end(argv[1]);
 }
