@@ -10,6 +10,7 @@
 #include <rte_lcore.h>
 
 #include "harness.h"
+#include "../common/dtc_test_eal.h"
 
 bool h_rx_csum_default;
 
@@ -26,15 +27,12 @@ h_eal(const char *name)
 void
 h_eal_pool(const char *name, unsigned int nb_mbuf)
 {
-	char prefix[64];
-	char *argv[] = { (char *)"test", (char *)"--no-huge", (char *)"-m", (char *)"256",
-		(char *)"--no-pci", (char *)"--file-prefix", prefix,
-		(char *)"--log-level=lib.*:error", (char *)"--no-telemetry", NULL };
+	char tag[48];
 
-	snprintf(prefix, sizeof(prefix), "dtc-sess-%s-%d", name, (int)getpid());
+	snprintf(tag, sizeof(tag), "sess-%s", name);
 	h_rx_csum_default = getenv("DTC_TEST_RX_CSUM") != NULL &&
 		strcmp(getenv("DTC_TEST_RX_CSUM"), "1") == 0;
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
+	if (dtc_test_eal_init("test", tag, 256) < 0) {
 		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
 		exit(2);
 	}
