@@ -427,6 +427,7 @@ struct dtc_sess_info {
 	uint32_t rcv_nxt;            /* the ACK we send (test server's sequence space) */
 	uint32_t clt_nxt;            /* end of the contiguous captured client bytes */
 	uint32_t srtt_us, rto_us, silence_us;
+	uint32_t resp_end_us;        /* quiet time that ends an answer (64 us resolution) */
 	uint64_t timer_us;           /* when the session's timer fires (64 us resolution) */
 };
 

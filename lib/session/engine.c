@@ -103,8 +103,7 @@ dtc_sess_create(const struct dtc_sess_conf *c)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	wheel_init(&e->wheel, (char *)e->s + TNODE_OFF, sizeof(struct dtc_sess), c->max_sessions,
-		0);
+	wheel_init(&e->wheel, e->tn, sizeof(*e->tn), c->max_sessions, 0);
 	e->syn_ticks = us_to_ticks_up((uint64_t)c->syn_timeout_ms * 1000);
 	e->t_ticks = us_to_ticks_up((uint64_t)c->session_timeout_ms * 1000);
 	e->k_ticks = us_to_ticks_up((uint64_t)c->keepalive_timeout_ms * 1000);
@@ -156,8 +155,27 @@ set_now(struct dtc_sess_engine *e, uint64_t now_us)
 	}
 }
 
+/* All three lines of a session: every packet touches the lookup, transmit and timer state. */
+static inline void
+sess_prefetch(const struct dtc_sess *s)
+{
+	rte_prefetch0(s);
+	rte_prefetch0((const char *)s + RTE_CACHE_LINE_SIZE);
+	rte_prefetch0((const char *)s + 2 * RTE_CACHE_LINE_SIZE);
+}
+
 /* ------------------------------------------------------------------ */
 /* Timers. */
+
+/* A due session is usually cold (its last packet was long ago): fetch it while the wheel
+ * collects the rest of the batch. */
+static void
+sess_timer_prefetch(void *arg, uint32_t idx)
+{
+	const struct dtc_sess_engine *e = arg;
+
+	sess_prefetch(&e->s[idx]);
+}
 
 static inline uint32_t
 earliest(uint32_t a, uint32_t b)
@@ -169,8 +187,9 @@ void
 sess_arm_at(struct dtc_sess_engine *e, struct dtc_sess *s, uint32_t when)
 {
 	uint32_t idx = sess_idx(e, s);
+	const struct dtc_tnode *t = &e->tn[idx];
 
-	if (s->tn.prev == SESS_NIL || TICK_AFTER(s->tn.when, when))
+	if (t->prev == SESS_NIL || TICK_AFTER(t->when, when))
 		wheel_arm(&e->wheel, idx, when);
 }
 
@@ -206,9 +225,9 @@ sess_rearm(struct dtc_sess_engine *e, struct dtc_sess *s)
 		if (s->rcv_acked != s->rcv_nxt)
 			when = earliest(when,
 				s->t_data + RTE_MIN(silence_ticks(s), e->delack_ticks));
-		if ((s->fl & SF_RESP_SEEN) && TICK_AFTER(s->t_data + silence_ticks(s), e->now) &&
+		if ((s->fl & SF_RESP_SEEN) && TICK_AFTER(s->t_data + resp_end_ticks(s), e->now) &&
 				(s->qsend != NULL || (s->fl & (SF_FIN_PEND | SF_RST_PEND))))
-			when = earliest(when, s->t_data + silence_ticks(s));
+			when = earliest(when, s->t_data + resp_end_ticks(s));
 		break;
 	default:
 		return;
@@ -220,7 +239,7 @@ void
 dtc_sess_timers(struct dtc_sess_engine *e, uint64_t now_us)
 {
 	set_now(e, now_us);
-	wheel_run(&e->wheel, e->now, sess_timer, e);
+	wheel_run_pf(&e->wheel, e->now, sess_timer, sess_timer_prefetch, e);
 }
 
 /* ------------------------------------------------------------------ */
@@ -339,10 +358,7 @@ static void
 sess_init(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_flow_key *k,
 	const struct dtc_seg *seg)
 {
-	struct dtc_tnode tn = s->tn;
-
 	memset(s, 0, sizeof(*s));
-	s->tn = tn;
 	s->hnext = SESS_NIL;
 	s->lnext = s->lprev = SESS_NIL;
 	s->key = *k;
@@ -489,15 +505,6 @@ drop:
 /* ------------------------------------------------------------------ */
 /* Client dispatch. */
 
-/* All three lines of a session: every packet touches the lookup, transmit and timer state. */
-static inline void
-sess_prefetch(const struct dtc_sess *s)
-{
-	rte_prefetch0(s);
-	rte_prefetch0((const char *)s + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0((const char *)s + 2 * RTE_CACHE_LINE_SIZE);
-}
-
 static bool
 seg_sane(const struct dtc_sess_engine *e, const struct rte_mbuf *m, const struct dtc_seg *seg)
 {
@@ -598,8 +605,10 @@ dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n
 		for (i = 0; i < k; i++) {
 			uint32_t idx = e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask];
 
-			if (idx != SESS_NIL)
+			if (idx != SESS_NIL) {
 				sess_prefetch(&e->s[idx]);
+				rte_prefetch0(&e->tn[idx]);
+			}
 		}
 		for (i = 0; i < k; i++)
 			client_one(e, b[i]);
@@ -651,8 +660,10 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 		for (i = 0; i < k; i++) {
 			uint32_t idx = e->bucket[hash[i] & e->bmask];
 
-			if (idx != SESS_NIL)
+			if (idx != SESS_NIL) {
 				sess_prefetch(&e->s[idx]);
+				rte_prefetch0(&e->tn[idx]);
+			}
 		}
 		/* The acknowledged segment is freed: its mbuf went cold since it was sent. */
 		for (i = 0; i < k; i++) {
@@ -737,6 +748,7 @@ info_fill(const struct dtc_sess_engine *e, const struct dtc_sess *s, struct dtc_
 	i->srtt_us = s->srtt;
 	i->rto_us = sess_rto_us(e, s);
 	i->silence_us = (uint32_t)s->silence << 4;
+	i->resp_end_us = resp_end_ticks(s) << TICK_SHIFT;
 	i->snd_wscale = s->snd_ws;
 	i->rcv_wscale = s->rcv_ws;
 	i->ts = (s->fl & SF_TS) != 0;
@@ -745,8 +757,8 @@ info_fill(const struct dtc_sess_engine *e, const struct dtc_sess *s, struct dtc_
 	i->srv_fin = (s->fl & SF_SRV_FIN) != 0;
 	i->redirected = (s->fl & SF_REDIRECT) != 0;
 	i->rebuilt = (s->fl & SF_REBUILT) != 0;
-	i->timer_armed = s->tn.prev != SESS_NIL;
-	i->timer_us = (uint64_t)s->tn.when << TICK_SHIFT;
+	i->timer_armed = wheel_armed(&e->wheel, sess_idx(e, s));
+	i->timer_us = (uint64_t)e->tn[sess_idx(e, s)].when << TICK_SHIFT;
 }
 
 int

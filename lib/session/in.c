@@ -539,8 +539,18 @@ resp_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *
 		return;
 	if (SEQ_GT(r->seq, s->rcv_nxt)) {
 		/* A test-server segment we never saw (lost on its way to the intercept): ask for
-		 * it again with a duplicate ACK, as a receiver does. */
+		 * it again with a duplicate ACK, as a receiver does, and remember that the answer
+		 * goes on past the hole: it has not ended until the hole is filled, however long
+		 * the retransmission takes (the SYN sent had no SACK-permitted, so the test
+		 * server's fast retransmit counts these duplicate ACKs). */
 		s->fl2 |= SF2_ACK_NOW;
+		if (SEQ_LT(r->seq, s->rcv_nxt + RTE_MAX(e->conf.rcv_wnd, 65535u))) {
+			if (!(s->fl2 & SF2_HOLE) || SEQ_GT(end, s->srv_hi))
+				s->srv_hi = end;
+			s->fl2 |= SF2_HOLE;
+			s->fl |= SF_RESP_SEEN;
+			s->t_data = e->now;
+		}
 		CNT(e, resp_ignored);
 		return;
 	}
@@ -555,6 +565,8 @@ resp_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *
 		s->t_data = e->now;
 	}
 	s->rcv_nxt = end;
+	if ((s->fl2 & SF2_HOLE) && SEQ_GEQ(end, s->srv_hi))
+		s->fl2 &= (uint16_t)~SF2_HOLE;
 	if (fin) {
 		s->fl |= SF_SRV_FIN;
 		s->fl2 |= SF2_ACK_NOW;

@@ -38,8 +38,8 @@ sess_rto_us(const struct dtc_sess_engine *e, const struct dtc_sess *s)
 bool
 sess_resp_ended(const struct dtc_sess_engine *e, const struct dtc_sess *s)
 {
-	return (s->fl & SF_RESP_SEEN) && s->snd_una == s->snd_nxt &&
-		TICK_GEQ(e->now, s->t_data + silence_ticks(s));
+	return (s->fl & SF_RESP_SEEN) && s->snd_una == s->snd_nxt && !(s->fl2 & SF2_HOLE) &&
+		TICK_GEQ(e->now, s->t_data + resp_end_ticks(s));
 }
 
 /* Something of the client's is still to be delivered (or acknowledged). */
@@ -143,7 +143,7 @@ output_close(struct dtc_sess_engine *e, struct dtc_sess *s)
 		return;
 	if ((s->fl & SF_CLOSE_WAIT) && !e->conf.no_wait && !sess_resp_ended(e, s)) {
 		if (s->fl & SF_RESP_SEEN)
-			sess_arm_at(e, s, s->t_data + silence_ticks(s));
+			sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
 		return;
 	}
 	if (s->fl & SF_RST_PEND) {
@@ -185,7 +185,7 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 			break; /* a hole in the capture: wait for it (t_gap bounds the wait) */
 		if (newreq && !e->conf.no_wait && !sess_resp_ended(e, s)) {
 			if (s->fl & SF_RESP_SEEN)
-				sess_arm_at(e, s, s->t_data + silence_ticks(s));
+				sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
 			break;
 		}
 		if (s->snd_nxt + len - s->snd_una > s->snd_wnd) {

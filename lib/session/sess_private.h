@@ -61,6 +61,8 @@ us_to_ticks_up(uint64_t us)
 #define WHEEL_SLOTS (1u << WHEEL_BITS)
 #define WHEEL_LEVELS 5
 #define WHEEL_HEAD_BASE 0xffff0000u /* prev links >= this mark a slot head */
+#define WHEEL_BATCHED 0xfffffffeu   /* prev of a node taken by wheel_run, not fired yet */
+#define WHEEL_BATCH 32              /* due nodes taken (and prefetched) at a time */
 #define WHEEL_MAX_DELTA ((1u << (WHEEL_BITS * WHEEL_LEVELS)) - 1)
 
 struct dtc_tnode {
@@ -85,6 +87,11 @@ void wheel_arm(struct dtc_wheel *w, uint32_t idx, uint32_t when);
 void wheel_cancel(struct dtc_wheel *w, uint32_t idx);
 /* Visit every node due at or before now (cb gets it unlinked); returns the number visited. */
 unsigned int wheel_run(struct dtc_wheel *w, uint32_t now, wheel_cb cb, void *arg);
+/* The same, taking due nodes WHEEL_BATCH at a time and calling pf on each first (to
+ * prefetch what cb will touch); a node cancelled or armed again by an earlier cb of the batch
+ * is not fired. */
+unsigned int wheel_run_pf(struct dtc_wheel *w, uint32_t now, wheel_cb cb, wheel_cb pf,
+	void *arg);
 
 static inline struct dtc_tnode *
 wheel_node(const struct dtc_wheel *w, uint32_t idx)
@@ -131,6 +138,7 @@ enum sess_state {
 #define SF2_ACK_NOW (1u << 1)    /* send an ACK at the next output pass */
 #define SF2_PROBE (1u << 2)      /* zero-window persist mode */
 #define SF2_RTO (1u << 3)        /* t_rto is a live deadline (retransmission or probe) */
+#define SF2_HOLE (1u << 4)       /* test-server data seen beyond rcv_nxt, up to srv_hi */
 
 struct dtc_sess {
 	/* line 0: lookup and per-segment state */
@@ -162,8 +170,7 @@ struct dtc_sess {
 	uint16_t srv_mss;            /* test server's MSS (ACK every 2 full segments) */
 	uint8_t dupacks;
 	uint8_t backoff;             /* RTO doublings */
-	/* line 2: timers, lists, reliability */
-	struct dtc_tnode tn;         /* timing wheel node (must stay at TNODE_OFF) */
+	/* line 2: timers, lists, reliability (the timing-wheel node is in e->tn: see there) */
 	uint32_t lnext, lprev;       /* LRU (live) or linger (dead) list */
 	uint32_t t_rto;              /* RTO / persist deadline */
 	uint32_t t_resp;             /* tick of the last test-server packet (-t, -k) */
@@ -177,9 +184,11 @@ struct dtc_sess {
 	uint32_t rttvar;             /* us x 4 */
 	uint16_t fl2;                /* SF2_* */
 	uint8_t pad[2];
+	uint32_t srv_hi;             /* SF2_HOLE: end of the furthest test-server data seen */
+	uint8_t pad2[8];
 };
 
-#define TNODE_OFF offsetof(struct dtc_sess, tn)
+_Static_assert(sizeof(struct dtc_sess) == 3 * RTE_CACHE_LINE_SIZE, "session: three lines");
 #define LRU_SHIFT 14              /* LRU stamps in units of 2^14 ticks (~1.05 s) */
 
 /* ------------------------------------------------------------------ */
@@ -199,6 +208,10 @@ struct redir_ent {
 struct dtc_sess_engine {
 	/* hot, read-mostly */
 	struct dtc_sess *s;
+	/* Timing-wheel nodes, one per session, in an array of their own: (un)linking writes the
+	 * neighbours' nodes, which here share a few cache lines instead of each being a line of
+	 * a random session, and the wheel walks a slot without touching the sessions. */
+	struct dtc_tnode *tn;
 	uint32_t *bucket;
 	uint32_t bmask;
 	uint32_t max_sessions;

@@ -58,4 +58,27 @@ silence_ticks(const struct dtc_sess *s)
 	return us_to_ticks_up((uint32_t)s->silence << 4);
 }
 
+#define RESP_PATH_MAX_US 20000u /* bound of the test-path term of resp_end_ticks */
+
+/*
+ * Quiet time after the last test-server data before its answer counts as ended: the client's
+ * silence, and at least the time for our ACK of that data to reach the test server and for
+ * the data it releases to come back (two full segments are acknowledged at once).  The test server pauses like that
+ * whenever its congestion window, not its application, holds the answer back (slow start
+ * again after an idle keep-alive connection), and that round trip goes through the intercept
+ * and two polling loops: much longer than the client's RTT on the online side.  The round
+ * trip is the one measured on our own data (srtt + 4 rttvar), bounded so that a slow test
+ * server does not slow every request down by its processing time.
+ */
+static inline uint32_t
+resp_end_ticks(const struct dtc_sess *s)
+{
+	uint32_t sil = silence_ticks(s), path;
+
+	if (s->srtt == 0)
+		return sil;
+	path = us_to_ticks_up(RTE_MIN(s->srtt + 4 * s->rttvar, RESP_PATH_MAX_US));
+	return RTE_MAX(sil, path);
+}
+
 #endif /* SESS_TCP_H */

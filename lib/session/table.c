@@ -40,8 +40,8 @@ table_mem_size(const struct dtc_sess_conf *c, uint32_t *nbuckets, uint32_t *nred
 		*nbuckets = nb;
 	if (nredir != NULL)
 		*nredir = nr;
-	return (size_t)c->max_sessions * sizeof(struct dtc_sess) + (size_t)nb * sizeof(uint32_t) +
-		(size_t)nr * sizeof(struct redir_ent);
+	return (size_t)c->max_sessions * (sizeof(struct dtc_sess) + sizeof(struct dtc_tnode)) +
+		(size_t)nb * sizeof(uint32_t) + (size_t)nr * sizeof(struct redir_ent);
 }
 
 int
@@ -54,11 +54,13 @@ table_init(struct dtc_sess_engine *e)
 	e->max_sessions = c->max_sessions;
 	e->s = rte_zmalloc_socket("dtc_sess", (size_t)c->max_sessions * sizeof(*e->s),
 		RTE_CACHE_LINE_SIZE, c->socket_id);
+	e->tn = rte_malloc_socket("dtc_sess_tn", (size_t)c->max_sessions * sizeof(*e->tn),
+		RTE_CACHE_LINE_SIZE, c->socket_id);
 	e->bucket = rte_malloc_socket("dtc_sess_bkt", (size_t)nb * sizeof(uint32_t),
 		RTE_CACHE_LINE_SIZE, c->socket_id);
 	e->redir = rte_malloc_socket("dtc_sess_redir", (size_t)nr * sizeof(struct redir_ent),
 		RTE_CACHE_LINE_SIZE, c->socket_id);
-	if (e->s == NULL || e->bucket == NULL || e->redir == NULL) {
+	if (e->s == NULL || e->tn == NULL || e->bucket == NULL || e->redir == NULL) {
 		table_fini(e);
 		return -ENOMEM;
 	}
@@ -85,9 +87,11 @@ void
 table_fini(struct dtc_sess_engine *e)
 {
 	rte_free(e->s);
+	rte_free(e->tn);
 	rte_free(e->bucket);
 	rte_free(e->redir);
 	e->s = NULL;
+	e->tn = NULL;
 	e->bucket = NULL;
 	e->redir = NULL;
 }

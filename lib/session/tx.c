@@ -78,7 +78,10 @@ dtc_sess_flush(struct dtc_sess_engine *e)
 }
 
 /* Blank SACK blocks (kind 5) with NOPs: their edges are the online server's sequence numbers,
- * meaningless to the test server. */
+ * meaningless to the test server.  SACK-permitted (kind 4, in a SYN) too: the copier never
+ * sends SACK blocks, and a test server that believes SACK is on does not count plain
+ * duplicate ACKs towards fast retransmit (Linux waits for its RTO, 200 ms and more, for
+ * every response segment the intercept missed). */
 static void
 blank_sack(uint8_t *th, unsigned int hlen)
 {
@@ -98,7 +101,7 @@ blank_sack(uint8_t *th, unsigned int hlen)
 		len = th[i + 1];
 		if (len < 2 || i + len > hlen)
 			return;
-		if (kind == 5)
+		if (kind == 5 || kind == 4)
 			memset(th + i, 1, len);
 		i += len;
 	}
@@ -130,8 +133,32 @@ fold64(uint64_t s)
 }
 
 /*
- * Ethernet and IP headers of a frame toward the test server, written once: composed on the
- * stack (the IPv4 checksum summed there) and copied, so a cold buffer is only written.
+ * Header words composed in registers, in memory byte order, so that a header is summed and
+ * stored without reading back what was just written: a load that spans several smaller
+ * stores cannot be forwarded from the store buffer and waits until they all reach the cache
+ * (with a cold mbuf, a full miss).  RAW16(a, b) is the 16-bit word whose bytes in memory are
+ * a then b; RAW32/RAW64 join two raw words (the first lowest in memory).  A big-endian field
+ * (rte_be16_t, rte_be32_t) is already a raw word.
+ */
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+#define RAW16(a, b) ((uint16_t)((uint16_t)(a) | ((uint16_t)(b) << 8)))
+#define RAW32(lo, hi) ((uint32_t)(uint16_t)(lo) | ((uint32_t)(uint16_t)(hi) << 16))
+#define RAW64(lo, hi) ((uint64_t)(uint32_t)(lo) | ((uint64_t)(uint32_t)(hi) << 32))
+#else
+#define RAW16(a, b) ((uint16_t)(((uint16_t)(a) << 8) | (uint16_t)(b)))
+#define RAW32(lo, hi) (((uint32_t)(uint16_t)(lo) << 16) | (uint32_t)(uint16_t)(hi))
+#define RAW64(lo, hi) (((uint64_t)(uint32_t)(lo) << 32) | (uint64_t)(uint32_t)(hi))
+#endif
+
+static inline void
+put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+/*
+ * Ethernet and IP headers of a frame toward the test server, written once, straight into the
+ * (cold) buffer: the IPv4 header is composed and summed in registers, never read back.
  * dst = the next hop, or NULL (written at each transmission).  Returns the IP header length.
  */
 static unsigned int
@@ -144,22 +171,17 @@ l2l3_write(struct dtc_sess_engine *e, const struct dtc_flow_key *k,
 		memset(p, 0, 6);
 	memcpy(p + 6, &e->conf.src_mac, 6);
 	if (k->family == 4) {
-		struct rte_ipv4_hdr ih;
+		uint32_t w0 = RAW32(RAW16(0x45, 0), rte_cpu_to_be_16((uint16_t)(20 + l4_len)));
+		uint32_t w1 = RAW32(rte_cpu_to_be_16(e->ip_id++), RTE_BE16(RTE_IPV4_HDR_DF_FLAG));
+		uint16_t ttl_proto = RAW16(64, IPPROTO_TCP);
+		uint16_t ck = (uint16_t)~fold64((uint64_t)w0 + w1 + ttl_proto + k->client.a32[0] +
+			k->server.a32[0]);
 
 		p[12] = 0x08;
 		p[13] = 0x00;
-		ih.version_ihl = 0x45;
-		ih.type_of_service = 0;
-		ih.total_length = rte_cpu_to_be_16((uint16_t)(20 + l4_len));
-		ih.packet_id = rte_cpu_to_be_16(e->ip_id++);
-		ih.fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
-		ih.time_to_live = 64;
-		ih.next_proto_id = IPPROTO_TCP;
-		ih.hdr_checksum = 0;
-		ih.src_addr = k->client.a32[0];
-		ih.dst_addr = k->server.a32[0];
-		ih.hdr_checksum = (uint16_t)~fold64(sum_words(&ih, 5, 0));
-		memcpy(p + ETH_HLEN, &ih, 20);
+		put64(p + ETH_HLEN, RAW64(w0, w1));
+		put64(p + ETH_HLEN + 8, RAW64(RAW32(ttl_proto, ck), k->client.a32[0]));
+		memcpy(p + ETH_HLEN + 16, &k->server.a32[0], 4);
 		return 20;
 	} else {
 		struct rte_ipv6_hdr ih;
@@ -187,7 +209,8 @@ static uint16_t
 tcp_rewrite(const struct dtc_flow_key *k, const struct dtc_seg *seg, struct rte_tcp_hdr *th)
 {
 	rte_be32_t seq = rte_cpu_to_be_32(seg->seq); /* trimmed or split: seq moved */
-	uint16_t c = th->cksum, w0, w1;
+	uint16_t c = th->cksum;
+	uint8_t doff, fl, nfl;
 
 	if ((seg->sflags & DTC_SEG_F_CSUM_OK) && !key_eq(&seg->key, k)) {
 		unsigned int i;
@@ -203,20 +226,22 @@ tcp_rewrite(const struct dtc_flow_key *k, const struct dtc_seg *seg, struct rte_
 	th->dst_port = k->server_port;
 	c = dtc_csum_adjust32(c, th->sent_seq, seq);
 	th->sent_seq = seq;
-	memcpy(&w0, &th->data_off, 2);
-	th->tcp_flags &= (uint8_t)~(DTC_TCP_FIN | DTC_TCP_ECE | DTC_TCP_CWR);
-	if (th->tcp_flags & DTC_TCP_SYN) {
-		th->tcp_flags &= (uint8_t)~DTC_TCP_ACK;
+	/* the data offset / flags word, old and new, from registers (see RAW16) */
+	doff = th->data_off;
+	fl = th->tcp_flags;
+	nfl = fl & (uint8_t)~(DTC_TCP_FIN | DTC_TCP_ECE | DTC_TCP_CWR);
+	if (nfl & DTC_TCP_SYN) {
+		nfl &= (uint8_t)~DTC_TCP_ACK;
 		c = dtc_csum_adjust32(c, th->recv_ack, 0);
 		c = dtc_csum_adjust16(c, th->rx_win, RTE_BE16(UINT16_MAX));
 		th->recv_ack = 0;
 		th->rx_win = RTE_BE16(UINT16_MAX);
 	} else {
-		th->tcp_flags |= DTC_TCP_ACK;
+		nfl |= DTC_TCP_ACK;
 	}
-	memcpy(&w1, &th->data_off, 2);
-	c = dtc_csum_adjust16(c, w0, w1);
-	if (seg->tcp_hlen > 20 + 12) {
+	th->tcp_flags = nfl;
+	c = dtc_csum_adjust16(c, RAW16(doff, fl), RAW16(doff, nfl));
+	if (seg->tcp_hlen > 20 + 12 || ((nfl & DTC_TCP_SYN) && seg->tcp_hlen > 20)) {
 		uint16_t before = rte_raw_cksum((uint8_t *)th + 20, seg->tcp_hlen - 20u);
 
 		blank_sack((uint8_t *)th, seg->tcp_hlen);
@@ -377,22 +402,19 @@ tx_ctl(struct dtc_sess_engine *e, struct dtc_sess *s, uint8_t flags, uint32_t se
 }
 
 /*
- * A pure ACK, the most frequent segment the engine makes (one per response): the headers
- * are composed on the stack and their checksums summed from there, then copied into the
- * new mbuf once, so the cold buffer is only written, never read back (dtc_build_tcp_mbuf,
- * general, stays for the rare SYN/FIN/RST/probe).
+ * A pure ACK, the most frequent segment the engine makes (one per response): the TCP header
+ * is composed and summed in registers and stored once into the new mbuf, never read back
+ * (see RAW16); dtc_build_tcp_mbuf, general, stays for the rare SYN/FIN/RST/probe.
  */
 bool
 tx_ack(struct dtc_sess_engine *e, struct dtc_sess *s)
 {
 	const struct dtc_flow_key *k = &s->key;
-	struct {
-		struct rte_tcp_hdr h;
-		uint8_t opt[12];
-	} __rte_packed t;
 	struct rte_ether_addr mac;
 	struct rte_mbuf *m;
 	unsigned int l3 = k->family == 4 ? 20 : 40, hl = (s->fl & SF_TS) ? 32 : 20;
+	uint32_t t0, t1, t2, t3, o0 = 0, o1 = 0, o2 = 0;
+	uint16_t ck;
 	uint8_t *p;
 	uint64_t sum;
 
@@ -406,32 +428,33 @@ tx_ack(struct dtc_sess_engine *e, struct dtc_sess *s)
 		return false;
 	}
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(ETH_HLEN + l3 + hl));
-	t.h.src_port = k->client_port;
-	t.h.dst_port = k->server_port;
-	t.h.sent_seq = rte_cpu_to_be_32(s->snd_nxt);
-	t.h.recv_ack = rte_cpu_to_be_32(s->rcv_nxt);
-	t.h.data_off = (uint8_t)((hl / 4) << 4);
-	t.h.tcp_flags = DTC_TCP_ACK;
-	t.h.rx_win = rte_cpu_to_be_16(win_field(e, s));
-	t.h.cksum = 0;
-	t.h.tcp_urp = 0;
+	t0 = RAW32(k->client_port, k->server_port);
+	t1 = rte_cpu_to_be_32(s->snd_nxt);
+	t2 = rte_cpu_to_be_32(s->rcv_nxt);
+	t3 = RAW32(RAW16((hl / 4) << 4, DTC_TCP_ACK), rte_cpu_to_be_16(win_field(e, s)));
+	sum = (uint64_t)t0 + t1 + t2 + t3;
 	if (hl == 32) {
-		rte_be32_t v = rte_cpu_to_be_32(s->ts_val), r = rte_cpu_to_be_32(s->ts_recent);
-
-		t.opt[0] = 1;
-		t.opt[1] = 1;
-		t.opt[2] = 8;
-		t.opt[3] = 10;
-		memcpy(t.opt + 4, &v, 4);
-		memcpy(t.opt + 8, &r, 4);
+		o0 = RAW32(RAW16(1, 1), RAW16(8, 10));
+		o1 = rte_cpu_to_be_32(s->ts_val);
+		o2 = rte_cpu_to_be_32(s->ts_recent);
+		sum += (uint64_t)o0 + o1 + o2;
 	}
-	sum = sum_words(&t, hl / 4, 0);
 	sum = sum_words(&k->client, l3 == 20 ? 1 : 4, sum);
 	sum = sum_words(&k->server, l3 == 20 ? 1 : 4, sum);
 	sum += rte_cpu_to_be_16(IPPROTO_TCP) + rte_cpu_to_be_16((uint16_t)hl);
-	t.h.cksum = (uint16_t)~fold64(sum);
+	ck = (uint16_t)~fold64(sum);
 	l2l3_write(e, k, &mac, p, hl);
-	memcpy(p + ETH_HLEN + l3, &t, hl);
+	p += ETH_HLEN + l3;
+	put64(p, RAW64(t0, t1));
+	put64(p + 8, RAW64(t2, t3));
+	if (hl == 32) {
+		put64(p + 16, RAW64(RAW32(ck, 0), o0));
+		put64(p + 24, RAW64(o1, o2));
+	} else {
+		uint32_t t4 = RAW32(ck, 0);
+
+		memcpy(p + 16, &t4, 4);
+	}
 	m->l2_len = ETH_HLEN;
 	m->l3_len = l3;
 	m->l4_len = hl;

@@ -92,7 +92,9 @@ wheel_arm(struct dtc_wheel *w, uint32_t idx, uint32_t when)
 {
 	struct dtc_tnode *t = wheel_node(w, idx);
 
-	if (t->prev != SESS_NIL)
+	if (t->prev == WHEEL_BATCHED)
+		; /* taken by wheel_run_pf, still counted: armed again instead of fired */
+	else if (t->prev != SESS_NIL)
 		wheel_unlink(w, idx);
 	else
 		w->n_armed++;
@@ -103,9 +105,14 @@ wheel_arm(struct dtc_wheel *w, uint32_t idx, uint32_t when)
 void
 wheel_cancel(struct dtc_wheel *w, uint32_t idx)
 {
-	if (wheel_node(w, idx)->prev == SESS_NIL)
+	struct dtc_tnode *t = wheel_node(w, idx);
+
+	if (t->prev == SESS_NIL)
 		return;
-	wheel_unlink(w, idx);
+	if (t->prev == WHEEL_BATCHED)
+		t->prev = SESS_NIL; /* taken by wheel_run_pf: it will not fire */
+	else
+		wheel_unlink(w, idx);
 	w->n_armed--;
 }
 
@@ -127,8 +134,54 @@ wheel_next_at(const struct dtc_wheel *w, unsigned int level)
 	return ((granule + d) << shift) - w->now;
 }
 
+/* Take up to WHEEL_BATCH due nodes of a slot (nodes not due yet are filed again, lower). */
+static unsigned int
+wheel_take(struct dtc_wheel *w, unsigned int slot, uint32_t *batch, wheel_cb pf, void *arg)
+{
+	unsigned int nb = 0;
+
+	while (nb < WHEEL_BATCH && w->head[slot] != SESS_NIL) {
+		uint32_t idx = w->head[slot];
+		struct dtc_tnode *t = wheel_node(w, idx);
+
+		wheel_unlink(w, idx);
+		if (TICK_AFTER(t->when, w->now)) {
+			wheel_link(w, idx);
+			continue;
+		}
+		t->prev = WHEEL_BATCHED;
+		batch[nb++] = idx;
+		if (pf != NULL)
+			pf(arg, idx);
+	}
+	return nb;
+}
+
+/* Fire every due node of a slot, a batch at a time; a callback may arm nodes into this very
+ * slot (due now): they are taken by the next batch. */
+static unsigned int
+wheel_fire_slot(struct dtc_wheel *w, unsigned int slot, wheel_cb cb, wheel_cb pf, void *arg)
+{
+	uint32_t batch[WHEEL_BATCH];
+	unsigned int visited = 0, nb, i;
+
+	while ((nb = wheel_take(w, slot, batch, pf, arg)) > 0) {
+		for (i = 0; i < nb; i++) {
+			struct dtc_tnode *t = wheel_node(w, batch[i]);
+
+			if (t->prev != WHEEL_BATCHED)
+				continue; /* cancelled or armed again by an earlier callback */
+			t->prev = SESS_NIL;
+			w->n_armed--;
+			visited++;
+			cb(arg, batch[i]);
+		}
+	}
+	return visited;
+}
+
 unsigned int
-wheel_run(struct dtc_wheel *w, uint32_t now, wheel_cb cb, void *arg)
+wheel_run_pf(struct dtc_wheel *w, uint32_t now, wheel_cb cb, wheel_cb pf, void *arg)
 {
 	unsigned int visited = 0;
 
@@ -148,26 +201,17 @@ wheel_run(struct dtc_wheel *w, uint32_t now, wheel_cb cb, void *arg)
 		w->now += best;
 		/* Higher levels first: what they file again may land in this tick's level-0 slot. */
 		for (level = WHEEL_LEVELS - 1; level >= 0; level--) {
-			unsigned int slot;
-
 			if (next[level] != best)
 				continue;
-			slot = (unsigned int)level * WHEEL_SLOTS +
-				((w->now >> (level * WHEEL_BITS)) & (WHEEL_SLOTS - 1));
-			while (w->head[slot] != SESS_NIL) {
-				uint32_t idx = w->head[slot];
-				struct dtc_tnode *t = wheel_node(w, idx);
-
-				wheel_unlink(w, idx);
-				if (TICK_AFTER(t->when, w->now)) {
-					wheel_link(w, idx);
-					continue;
-				}
-				w->n_armed--;
-				visited++;
-				cb(arg, idx);
-			}
+			visited += wheel_fire_slot(w, (unsigned int)level * WHEEL_SLOTS +
+				((w->now >> (level * WHEEL_BITS)) & (WHEEL_SLOTS - 1)), cb, pf, arg);
 		}
 	}
 	return visited;
+}
+
+unsigned int
+wheel_run(struct dtc_wheel *w, uint32_t now, wheel_cb cb, void *arg)
+{
+	return wheel_run_pf(w, now, cb, NULL, arg);
 }

@@ -55,7 +55,7 @@ t_fin_client_first(uint8_t fam, bool early)
 		expect_none(&s, "FIN before the response");
 		scen_reply(&s, s.clt_nxt, 500, 1);
 		expect_none(&s, "FIN inside the silence");
-		h_tick(&h, 300);
+		h_tick(&h, resp_end_us(&s));
 	}
 	expect_pure(&s, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.srv_nxt);
 	/* The test server acknowledges our FIN, then sends its own. */
@@ -108,7 +108,7 @@ t_fin_server_first(uint8_t fam)
 	CHECK_EQ(st.active, 1);
 	/* The client closes too (after the online server's FIN: ACK + 1). */
 	h_clt(&h, &s.c, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.online_nxt + 1, 0);
-	h_tick(&h, 300);
+	h_tick(&h, resp_end_us(&s));
 	expect_pure(&s, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.srv_nxt + 1);
 	o.tsval = ++s.srv_ts;
 	h_resp(&h, &s.k, DTC_TCP_ACK, s.srv_nxt + 1, s.clt_nxt + 1, 0, 512, &o);
