@@ -94,9 +94,15 @@ for line in open(sys.argv[1]):
         passed += 1
     else:
         failed += 1
-        bad.append("%s (%s)" % (t["name"], t["result"]))
-for b in bad:
-    print("FAILED:", b)
+        bad.append(t)
+# What each failed test said last (its FAIL lines first), so that a CI log cut to its end
+# still tells why.
+for t in bad:
+    print("FAILED: %s (%s)" % (t["name"], t["result"]))
+    out = ((t.get("stdout") or "") + "\n" + (t.get("stderr") or "")).splitlines()
+    keys = [l for l in out if "FAIL" in l or "failed" in l or "ERROR" in l][:12]
+    for l in keys + ["..."] + out[-15:]:
+        print("  | " + l[:200])
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)
 EOF
