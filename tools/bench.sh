@@ -17,6 +17,8 @@
 #     --max-memory MB     the copier's -m, whose plan sizes tables and pools (default 1024)
 #     --rx-csum 0|1       frames arrive with the NIC's "TCP checksum good" flag (default 1)
 #     --json FILE         also append the JSON lines to FILE
+#     --plot PNG          then plot steady Mpps against sessions, ours and the baseline's
+#                         (tools/bench-plot.py; the JSON lines of this run only)
 #     --quick             a few seconds: tiny configuration (what the bench_quick test runs)
 #
 # It may also be run on its own: `. tools/bench.sh; BUILD=build bench_main --quick`.
@@ -54,7 +56,7 @@ bench_main() {
     local build=${BUILD:-$top/build}
     local bin=$build/tests/bench/dtc_bench
     local lcores="" max_mb=1024 json="" quick=0 args=() max_l=1 l prefix eal_mb rc=0
-    local out errexit=0
+    local out errexit=0 plot="" runjson=""
 
     while [ $# -gt 0 ]; do
         case "$1" in
@@ -77,6 +79,11 @@ bench_main() {
         --json)
             [ $# -ge 2 ] || { bench_die "--json needs a file"; return 2; }
             json=$2
+            shift 2
+            ;;
+        --plot)
+            [ $# -ge 2 ] || { bench_die "--plot needs a PNG file name"; return 2; }
+            plot=$2
             shift 2
             ;;
         --quick)
@@ -124,6 +131,11 @@ bench_main() {
         "--max-memory $max_mb ${args[*]}"
     out=(cat)
     [ -n "$json" ] && out=(tee -a "$json")
+    if [ -n "$plot" ]; then
+        runjson=$(mktemp)
+        out=(tee "$runjson")
+        [ -n "$json" ] && out=(tee "$runjson" -a "$json")
+    fi
     case $- in *e*) errexit=1 ;; esac
     set +e
     "$bin" --no-huge -m "$eal_mb" --no-pci --file-prefix "$prefix" -l "0-$((max_l - 1))" \
@@ -133,5 +145,9 @@ bench_main() {
     [ "$errexit" = 1 ] && set -e
     rm -rf "/var/run/dpdk/$prefix"
     bench_say "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ -n "$plot" ]; then
+        /usr/bin/python3 "$top/tools/bench-plot.py" "$runjson" "$plot" >&2 || { [ "$rc" -ne 0 ] || rc=1; }
+        rm -f "$runjson"
+    fi
     [ "$rc" -eq 0 ] || bench_die "dtc_bench exited with status $rc"
 }
