@@ -7,7 +7,8 @@
  * process (dtc-<tag>-<pid>): helpers and CI may run the suite from several build directories
  * at once, and two primaries with one prefix fail on the config lock (--in-memory is not an
  * option with --no-huge in DPDK 22.11).  dtc_test_eal_fini() removes the runtime directory
- * the EAL leaves behind in /var/run/dpdk.
+ * the EAL leaves behind in /var/run/dpdk; it also runs at exit, for the tests that do not
+ * call it.
  */
 
 #ifndef DTC_TEST_EAL_H
@@ -17,6 +18,7 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +26,15 @@
 #include <rte_eal.h>
 
 static char dtc_test_rundir[PATH_MAX];
+static int dtc_test_eal_done;
+
+static inline void dtc_test_eal_fini(void);
+
+static void
+dtc_test_eal_atexit(void)
+{
+	dtc_test_eal_fini();
+}
 
 /* No hugepages, PCI, telemetry or shared config; mem_mb of memory; errors only.  0 or -1. */
 static inline int
@@ -43,6 +54,7 @@ dtc_test_eal_init(const char *argv0, const char *tag, unsigned int mem_mb)
 		return -1;
 	}
 	snprintf(dtc_test_rundir, sizeof(dtc_test_rundir), "%s", rte_eal_get_runtime_dir());
+	atexit(dtc_test_eal_atexit); /* tests that never call dtc_test_eal_fini() */
 	return 0;
 }
 
@@ -54,6 +66,8 @@ dtc_test_eal_fini(void)
 	struct dirent *de;
 	DIR *d;
 
+	if (dtc_test_eal_done++)
+		return; /* once: called again from atexit */
 	rte_eal_cleanup();
 	if (base == NULL || strncmp(base, "/dtc-", 5) != 0)
 		return; /* never touch anything but our own prefix */

@@ -29,6 +29,7 @@
 #include "dtc_ctl.h"
 #include "dtc_session.h"
 #include "harness.h"
+#include "../../common/dtc_test_eal.h"
 
 #define NCONN 6
 
@@ -96,15 +97,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char prefix[64];
-	char *eal[] = { (char *)"fuzz", (char *)"--no-huge", (char *)"-m", (char *)"128",
-		(char *)"--no-pci", (char *)"--file-prefix", prefix,
-		(char *)"--log-level=lib.*:error", (char *)"--no-telemetry", NULL };
-
 	(void)argc;
 	(void)argv;
-	snprintf(prefix, sizeof(prefix), "dtc-sess-fuzz-engine-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
+	if (dtc_test_eal_init("fuzz", "sess-fuzz-engine", 128) < 0)
 		abort();
 	mp = rte_pktmbuf_pool_create("fz", 4096, 0, DTC_MBUF_PRIV_SIZE,
 		RTE_PKTMBUF_HEADROOM + 4096, SOCKET_ID_ANY);
