@@ -38,6 +38,7 @@ enum {
 	OPT_TX_PORT,
 	OPT_TX_IP,
 	OPT_RESPONSE_PORT,
+	OPT_RX_LCORES,
 	OPT_STATS_INTERVAL,
 	OPT_IDLE_SLEEP,
 	OPT_CONFIG,
@@ -116,6 +117,9 @@ enum {
 	O("response-port", OPT_RESPONSE_PORT, required_argument, "N", \
 		"capture the test server's responses on this port (two-host mode,\n" \
 		"replaces -s; default: none)") \
+	O("rx-lcores", OPT_RX_LCORES, required_argument, "N", \
+		"receive on N lcores, each its own RX queue (RSS) of every --rx-port,\n" \
+		"1..16; needs N + 2 lcores or more (default 1)") \
 	S("Process") \
 	O("stats-interval", OPT_STATS_INTERVAL, required_argument, "S", \
 		"print statistics every S s, 0..86400 (default 5; 0 = only at exit)") \
@@ -409,6 +413,8 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 		rc = dtc_opts_u64(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->response_port = (int)x;
 		return rc;
+	case OPT_RX_LCORES:
+		return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_RX_LCORES, &o->rx_lcores);
 	case OPT_STATS_INTERVAL: return dtc_opts_u32(p, code, v, 0, 86400, &o->stats_interval_s);
 	case OPT_IDLE_SLEEP: return dtc_opts_u32(p, code, v, 0, 100000, &o->idle_sleep_us);
 	case 'l': return dtc_opts_file(p, code, v, &o->log_file);
@@ -434,6 +440,7 @@ set_defaults(struct dtc_copy_opts *o)
 	o->loops = 1;
 	o->tx_port = -1;
 	o->response_port = -1;
+	o->rx_lcores = 1;
 	o->stats_interval_s = DTC_COPY_DEF_STATS_INTERVAL_S;
 }
 
@@ -471,6 +478,9 @@ check_modes(struct args_ctx *c)
 	if (c->val['i'] != NULL && c->val[OPT_RX_PORT] != NULL)
 		return dtc_opts_fail(&c->p, OPT_RX_PORT, c->val[OPT_RX_PORT],
 			"cannot be combined with -i/--pcap-file (packets come from the file)");
+	if (c->val['i'] != NULL && c->o->rx_lcores > 1)
+		return dtc_opts_fail(&c->p, OPT_RX_LCORES, c->val[OPT_RX_LCORES],
+			"cannot be combined with -i/--pcap-file (one lcore reads the file)");
 	if (c->val['g'] != NULL && c->val['r'] != NULL)
 		return dtc_opts_fail(&c->p, 'r', c->val['r'], "cannot be combined with "
 			"-g/--gradual (two different sampling rules)");

@@ -27,6 +27,7 @@ extern int dtc_copy_logtype;
 #define DTC_COPY_MAX_INTERCEPTS 32
 #define DTC_COPY_MAX_CONNS 16       /* -C upper bound */
 #define DTC_COPY_MAX_RX_PORTS 8
+#define DTC_COPY_MAX_RX_LCORES 16
 
 struct dtc_intercept_addr {
 	uint8_t family;              /* 4 or 6 */
@@ -79,6 +80,7 @@ struct dtc_copy_opts {
 	bool have_tx_ip;
 	rte_be32_t tx_ip;                    /* --tx-ip, network order */
 	int response_port;                   /* --response-port (-1 = none: intercept mode) */
+	uint32_t rx_lcores;                  /* --rx-lcores (1) */
 	uint32_t stats_interval_s;           /* --stats-interval (5; 0 = off) */
 	uint32_t idle_sleep_us;              /* --idle-sleep (0 = busy polling) */
 };

@@ -11,7 +11,8 @@
  *
  * Every role is a struct with a poll function that does one bounded pass and returns the
  * amount of work done (for adaptive idle polling).  Roles on different lcores talk only through
- * single-producer/single-consumer rings; counters are plain 64-bit fields written by the owning
+ * lock-free rings, single-producer/single-consumer but for the worker input rings (and the
+ * diverted-frame ring) that several RX lcores share with --rx-lcores; counters are plain 64-bit fields written by the owning
  * lcore and read by the main lcore or the telemetry thread.
  */
 
@@ -115,6 +116,7 @@ struct dtc_copy_worker {
 #define DTC_COPY_W_SEG_RING 0x1     /* its RX role runs on another lcore */
 #define DTC_COPY_W_ROUTE_RING 0x2   /* intercepts (-s): route registrations to the main lcore */
 #define DTC_COPY_W_CTL_TX 0x4       /* it transmits the control lcore's frames */
+#define DTC_COPY_W_SEG_MP 0x8       /* several RX lcores feed it (--rx-lcores) */
 
 /*
  * A worker with its rings and engine: conf is the engine template (mp, limits, maps...); tx
@@ -306,16 +308,19 @@ struct dtc_copy_port_conf {
 	uint16_t n_txq;              /* may be 0 for a mirror-only port */
 	bool promisc;                /* mirror port */
 	bool ctl_txq;                /* one of the TX queues is the control lcore's (messages) */
+	uint16_t n_rxq;              /* RX queues (dtc_copy_port_rxq); more than 1: RSS */
 };
 
 uint16_t dtc_copy_port_max_txq(uint16_t port);
 /*
- * RX queues a port is given: 1, except for devices whose queue count is fixed when they are
- * created and that spread frames over all of them (net_af_packet with qpairs=N fans out by
- * flow): then every queue, or frames would be lost.
+ * RX queues a port is given: want (one per RX lcore on a mirror port, else 1), except for
+ * devices whose queue count is fixed when they are created and that spread frames over all of
+ * them (net_af_packet with qpairs=N fans out by flow): then every queue, or frames would be
+ * lost.
  */
-uint16_t dtc_copy_port_rxq(uint16_t port);
-/* Configure (1 RX queue, n_txq TX queues) and start; *tx_offloads = the checksum offloads
+uint16_t dtc_copy_port_rxq(uint16_t port, uint16_t want);
+/* Configure (n_rxq RX queues spread by RSS on the IP addresses and TCP ports, n_txq TX
+ * queues) and start; *tx_offloads = the checksum offloads
  * the port has.  0 or -errno with a message in err. */
 int dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 	uint64_t *tx_offloads, char *err, size_t errlen);
@@ -379,7 +384,8 @@ struct dtc_copy_app {
 	unsigned int n_lcores;
 	uint16_t n_workers;
 	struct dtc_copy_worker *workers[RTE_MAX_LCORE];
-	struct dtc_copy_rx rx;
+	struct dtc_copy_rx rx[DTC_COPY_MAX_RX_LCORES];   /* one per RX lcore (--rx-lcores) */
+	unsigned int n_rx;
 	struct dtc_copy_ctl ctl;
 	struct dtc_copy_offline off;
 	bool offline;

@@ -8,8 +8,8 @@
  * RX stops, every session ends with a RST, the summary is printed, ports stop.
  *
  * Lcore roles: 1 lcore runs everything to completion; with 2 the main lcore is the control
- * lcore and the other receives and works; with 3 or more, one lcore receives and the others
- * are workers.
+ * lcore and the other receives and works; with 3 or more, --rx-lcores N lcores (1) receive,
+ * each from its own RX queue of every mirror port (RSS), and the others are workers.
  *
  * Exit status: 0 done (signal, or offline replay complete), 1 setup or runtime failure,
  * 2 bad command line, 3 the -i file is unreadable, truncated or corrupt (what was valid has
@@ -52,7 +52,7 @@ enum { PHASE_RUN = 0, PHASE_STOP };
 static struct dtc_copy_app app;
 static char *abs_log, *abs_pid, *abs_pcap;   /* owned copies of the user's paths */
 static int phase;        /* atomic: PHASE_* */
-static bool rx_done;     /* atomic: the RX role has stopped for good */
+static unsigned int rx_left; /* atomic: RX lcores still running (workers wait for 0) */
 static int exit_status;
 
 static char *
@@ -165,6 +165,14 @@ check_ports(void)
 		add_port((uint16_t)app.response_port);
 }
 
+/* RX queues a port is set up with: one per RX lcore on a mirror port, one elsewhere (an
+ * af_packet port has the queues its qpairs gave it, every one to be read). */
+static uint16_t
+rxq(uint16_t port)
+{
+	return dtc_copy_port_rxq(port, is_rx_port(&app.o, port) ? (uint16_t)app.n_rx : 1);
+}
+
 /* TX queues of the TX port: one per worker, plus one for the control lcore when it has its
  * own lcore and the port has a queue to spare (else its rare frames go via worker 0). */
 static uint16_t
@@ -218,7 +226,7 @@ memory_plan(uint16_t n_txq, const char *prog)
 	uint16_t i;
 
 	for (i = 0; i < app.n_ports; i++) {
-		rxd += DTC_COPY_NB_RXD * dtc_copy_port_rxq(app.ports[i]);
+		rxd += DTC_COPY_NB_RXD * rxq(app.ports[i]);
 		txd += DTC_COPY_NB_TXD * (app.ports[i] == app.tx_port ? n_txq : 1);
 	}
 	if (dtc_copy_plan_make(p, app.o.max_memory_mb, app.n_workers, rxd, txd, app.n_lcores,
@@ -236,13 +244,15 @@ memory_plan(uint16_t n_txq, const char *prog)
 }
 
 static struct rte_ring *
-ring(const char *what, unsigned int i, unsigned int count, unsigned int esize, int socket)
+ring(const char *what, unsigned int i, unsigned int count, unsigned int esize, int socket,
+	bool multi_producer)
 {
 	char name[RTE_RING_NAMESIZE];
 	struct rte_ring *r;
 
 	snprintf(name, sizeof(name), "dtc_%s_%u", what, i);
-	r = rte_ring_create_elem(name, esize, count, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	r = rte_ring_create_elem(name, esize, count, socket,
+		(multi_producer ? 0 : RING_F_SP_ENQ) | RING_F_SC_DEQ);
 	if (r == NULL)
 		fail("cannot create ring %s (%u x %u bytes): %s", name, count, esize,
 			rte_strerror(rte_errno));
@@ -261,6 +271,8 @@ make_workers(bool ctl_own_queue)
 
 		if (app.n_lcores >= 3)
 			flags |= DTC_COPY_W_SEG_RING;
+		if (app.n_rx > 1)
+			flags |= DTC_COPY_W_SEG_MP;
 		if (app.o.n_intercept > 0)
 			flags |= DTC_COPY_W_ROUTE_RING;
 		if (i == 0 && app.n_lcores > 1 && !ctl_own_queue)
@@ -273,14 +285,15 @@ make_workers(bool ctl_own_queue)
 	}
 }
 
+/* RX lcore r of n: its own front (deterministic, the same on every RX lcore) and queue q of
+ * every mirror port for each q = r (mod n). */
 static void
-make_rx(void)
+make_rx_one(unsigned int r, struct rte_ring *ctl_in)
 {
-	struct dtc_copy_rx *rx = &app.rx;
+	struct dtc_copy_rx *rx = &app.rx[r];
 	const struct dtc_copy_opts *o = &app.o;
 	struct dtc_sess_conf c = app.sconf;
 	unsigned int i;
-	bool any_divert = false;
 
 	c.mp = app.mp;
 	rx->front = dtc_front_create(&c);
@@ -295,10 +308,14 @@ make_rx(void)
 	rx->divert_responses = app.response_port >= 0;
 	rx->xfer = app.o.xfer;
 	rx->n_xfer = o->n_xfer;
+	rx->ctl_in = ctl_in;
 	for (i = 0; o->pcap_file == NULL && i < o->n_rx_ports; i++) {
-		uint16_t port = o->rx_ports[i], q, n_rxq = dtc_copy_port_rxq(port);
+		uint16_t port = o->rx_ports[i], q, n_rxq = rxq(port);
 
-		for (q = 0; q < n_rxq; q++) {
+		if (n_rxq < app.n_rx)
+			fail("port %u has %u RX queue(s) and --rx-lcores %u needs one per RX lcore "
+				"(net_af_packet: qpairs=%u)", port, n_rxq, app.n_rx, app.n_rx);
+		for (q = (uint16_t)r; q < n_rxq; q = (uint16_t)(q + app.n_rx)) {
 			struct dtc_copy_rx_port *p;
 
 			if (rx->n_ports == DTC_COPY_MAX_RXQ)
@@ -307,12 +324,26 @@ make_rx(void)
 			p->port = port;
 			p->queue = q;
 			p->divert = port == app.tx_port || (int)port == app.response_port;
-			any_divert |= p->divert;
 		}
 	}
+}
+
+static void
+make_rx(void)
+{
+	const struct dtc_copy_opts *o = &app.o;
+	struct rte_ring *ctl_in = NULL;
+	unsigned int i;
+	bool any_divert = false;
+
+	for (i = 0; o->pcap_file == NULL && i < o->n_rx_ports; i++)
+		any_divert |= o->rx_ports[i] == app.tx_port ||
+			(int)o->rx_ports[i] == app.response_port;
 	if (any_divert)
-		app.ctl.ctl_in = rx->ctl_in = ring("ctlin", 0, DTC_COPY_CTL_RING, sizeof(void *),
-			c.socket_id);
+		app.ctl.ctl_in = ctl_in = ring("ctlin", 0, DTC_COPY_CTL_RING, sizeof(void *),
+			app.sconf.socket_id, app.n_rx > 1);
+	for (i = 0; i < app.n_rx; i++)
+		make_rx_one(i, ctl_in);
 }
 
 static void
@@ -326,7 +357,7 @@ ctl_port(struct dtc_copy_ctl_port *p, uint16_t port, bool is_tx, bool is_respons
 	p->is_tx = is_tx;
 	p->is_response = is_response;
 	p->poll = !is_rx_port(&app.o, port);
-	p->n_rxq = dtc_copy_port_rxq(port);
+	p->n_rxq = rxq(port);
 	p->txq = txq;
 	p->via_worker = via_worker;
 	dtc_responder_init(&p->resp, app.o.have_tx_ip ? app.o.tx_ip : 0, &mac);
@@ -389,6 +420,7 @@ start_ports(uint16_t n_txq, bool ctl_own_queue)
 		uint64_t offl;
 
 		pc.promisc = is_rx_port(&app.o, pc.port);
+		pc.n_rxq = rxq(pc.port);
 		if (pc.port == app.tx_port) {
 			pc.n_txq = n_txq;
 			pc.ctl_txq = ctl_own_queue;
@@ -413,7 +445,15 @@ setup(const char *prog)
 	char err[512];
 
 	app.n_lcores = rte_lcore_count();
-	app.n_workers = (uint16_t)(app.n_lcores <= 2 ? 1 : app.n_lcores - 2);
+	app.n_rx = o->rx_lcores;
+	if (app.n_rx > 1 && app.n_lcores < app.n_rx + 2) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%u", app.n_rx);
+		opt_fail(prog, "--rx-lcores", v, "needs at least N + 2 lcores (control, N RX, "
+			"one worker or more): give the EAL more with -l");
+	}
+	app.n_workers = (uint16_t)(app.n_lcores <= 2 ? 1 : app.n_lcores - 1 - app.n_rx);
 	check_ports();
 	n_txq = tx_queues(&ctl_own_queue);
 	if (dtc_copy_port_max_txq(app.tx_port) < app.n_workers)
@@ -451,7 +491,7 @@ setup(const char *prog)
 	make_workers(ctl_own_queue);
 	make_rx();
 	if (rd != NULL)
-		dtc_copy_offline_init(&app.off, rd, o, app.mp, &app.rx);
+		dtc_copy_offline_init(&app.off, rd, o, app.mp, &app.rx[0]);
 	make_ctl(ctl_own_queue);
 	start_ports(n_txq, ctl_own_queue);
 	COPY_LOG(INFO, "%s; TX port %u (%u queue(s)%s)%s; %s", app.offline ? "offline replay" :
@@ -488,18 +528,19 @@ running(void)
 }
 
 static inline unsigned int
-source_poll(uint64_t now)
+source_poll(struct dtc_copy_rx *rx, uint64_t now)
 {
-	return app.offline ? dtc_copy_offline_poll(&app.off, now) :
-		dtc_copy_rx_poll(&app.rx, now);
+	return app.offline ? dtc_copy_offline_poll(&app.off, now) : dtc_copy_rx_poll(rx, now);
 }
 
+/* An RX lcore (arg: its struct dtc_copy_rx); with 2 lcores it is also the worker. */
 static int
 lcore_rx(void *arg)
 {
+	struct dtc_copy_rx *rx = arg;
 	struct dtc_idle idle;
 	unsigned int id = rte_lcore_id();
-	bool with_worker = arg != NULL;
+	bool with_worker = app.n_lcores == 2;
 
 	dtc_idle_init(&idle, app.o.idle_sleep_us);
 	while (running()) {
@@ -507,16 +548,16 @@ lcore_rx(void *arg)
 		unsigned int work;
 
 		if (with_worker && !app.offline)
-			work = dtc_copy_rtc_poll(&app.rx, app.workers[0], now);
+			work = dtc_copy_rtc_poll(rx, app.workers[0], now);
 		else if (with_worker)
 			work = dtc_copy_offline_poll(&app.off, now) +
 				dtc_copy_worker_poll(app.workers[0], now);
 		else
-			work = source_poll(now);
+			work = source_poll(rx, now);
 		dtc_idle_update(&idle, work);
 		app.idle_sleeps[id] = idle.sleeps;
 	}
-	__atomic_store_n(&rx_done, true, __ATOMIC_RELEASE);
+	__atomic_fetch_sub(&rx_left, 1, __ATOMIC_RELEASE);
 	if (with_worker)
 		dtc_copy_worker_close(app.workers[0], dtc_copy_now_us());
 	return 0;
@@ -537,7 +578,7 @@ lcore_worker(void *arg)
 		app.idle_sleeps[id] = idle.sleeps;
 	}
 	/* nothing may arrive in the ring after we empty it for good */
-	while (!__atomic_load_n(&rx_done, __ATOMIC_ACQUIRE))
+	while (__atomic_load_n(&rx_left, __ATOMIC_ACQUIRE) != 0)
 		rte_pause();
 	dtc_copy_worker_close(w, dtc_copy_now_us());
 	return 0;
@@ -546,24 +587,24 @@ lcore_worker(void *arg)
 static void
 launch(void)
 {
-	unsigned int lcore, k = 0;
+	unsigned int lcore, k = 0, n_rx = app.n_lcores == 2 ? 1 : app.n_rx;
 
 	if (app.n_lcores == 1)
 		return;
+	__atomic_store_n(&rx_left, n_rx, __ATOMIC_RELEASE);
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		int rc;
 
-		if (k == 0)
-			rc = rte_eal_remote_launch(lcore_rx, app.n_lcores == 2 ? &app : NULL,
-				lcore);
+		if (k < n_rx)
+			rc = rte_eal_remote_launch(lcore_rx, &app.rx[k], lcore);
 		else
-			rc = rte_eal_remote_launch(lcore_worker, app.workers[k - 1], lcore);
+			rc = rte_eal_remote_launch(lcore_worker, app.workers[k - n_rx], lcore);
 		if (rc != 0)
 			fail("cannot launch lcore %u: %s", lcore, strerror(-rc));
 		k++;
 	}
-	COPY_LOG(INFO, "lcores: main %u (control%s), %u worker(s)", rte_get_main_lcore(),
-		app.n_lcores == 1 ? ", RX and worker" : "", app.n_workers);
+	COPY_LOG(INFO, "lcores: main %u (control), %u RX%s, %u worker(s)", rte_get_main_lcore(),
+		n_rx, app.n_lcores == 2 ? " and worker" : "", app.n_workers);
 }
 
 /* Every worker idle: input rings empty and no live session. */
@@ -649,7 +690,7 @@ main_loop(void)
 		unsigned int work = 0;
 
 		if (app.n_lcores == 1) {
-			work += source_poll(now);
+			work += source_poll(&app.rx[0], now);
 			work += dtc_copy_worker_poll(app.workers[0], now);
 		}
 		/* Alone on one lcore, the control pass (an epoll_wait syscall with -s) runs when
@@ -695,7 +736,7 @@ shutdown_all(void)
 
 	__atomic_store_n(&phase, PHASE_STOP, __ATOMIC_RELEASE);
 	if (app.n_lcores == 1) {
-		__atomic_store_n(&rx_done, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&rx_left, 0, __ATOMIC_RELEASE);
 		dtc_copy_worker_close(app.workers[0], dtc_copy_now_us());
 	} else {
 		rte_eal_mp_wait_lcore();
@@ -705,6 +746,9 @@ shutdown_all(void)
 	dtc_copy_totals(&app, &t);
 	dtc_copy_telemetry_publish(&t);
 	dtc_copy_stats_summary(&t, dtc_copy_now_us() - app.start_us);
+	for (i = 0; app.n_rx > 1 && i < app.n_rx; i++)
+		COPY_LOG(INFO, "  RX lcore %u: %" PRIu64 " frames from %u queue(s)", i,
+			app.rx[i].frames, app.rx[i].n_ports);
 
 	for (i = 0; i < app.n_ports; i++)
 		dtc_copy_port_stop(app.ports[i]);
@@ -715,10 +759,12 @@ shutdown_all(void)
 	}
 	dtc_ctl_client_free(app.ctl.client);
 	app.ctl.client = NULL;
-	dtc_front_free(app.rx.front);
-	app.rx.front = NULL;
-	rte_ring_free(app.rx.ctl_in);
-	dtc_copy_rx_fini(&app.rx);
+	rte_ring_free(app.ctl.ctl_in);
+	for (i = 0; i < app.n_rx; i++) {
+		dtc_front_free(app.rx[i].front);
+		app.rx[i].front = NULL;
+		dtc_copy_rx_fini(&app.rx[i]);
+	}
 	dtc_copy_ctl_fini(&app.ctl);
 	if (app.offline)
 		dtc_copy_offline_fini(&app.off);

@@ -3,8 +3,8 @@
  */
 
 /*
- * Port setup: one RX queue per port (mirror input, or ARP and responses on the TX/response
- * port), the TX queues the roles need, promiscuous mode on mirror ports, and the checksum
+ * Port setup: the RX queues a port needs (one per RX lcore on a mirror port, spread by RSS;
+ * one for ARP and responses on the TX/response port), the TX queues the roles need, promiscuous mode on mirror ports, and the checksum
  * offloads the port really has.
  */
 
@@ -27,15 +27,16 @@ dtc_copy_port_max_txq(uint16_t port)
 }
 
 uint16_t
-dtc_copy_port_rxq(uint16_t port)
+dtc_copy_port_rxq(uint16_t port, uint16_t want)
 {
 	struct rte_eth_dev_info info;
 
 	if (rte_eth_dev_info_get(port, &info) != 0 || info.max_rx_queues == 0)
 		return 1;
+	/* its queues are the qpairs' fanout sockets: every one receives, every one is read */
 	if (strcmp(info.driver_name, "net_af_packet") == 0)
 		return info.max_rx_queues;
-	return 1;
+	return RTE_MAX(want, 1);
 }
 
 int
@@ -48,7 +49,7 @@ dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 	struct rte_eth_dev_info info;
 	struct rte_eth_txconf txc;
 	uint16_t nb_rxd = DTC_COPY_NB_RXD, nb_txd = DTC_COPY_NB_TXD, q;
-	uint16_t n_rxq = dtc_copy_port_rxq(pc->port);
+	uint16_t n_rxq = RTE_MAX(pc->n_rxq, 1);
 	int socket = rte_eth_dev_socket_id(pc->port);
 	int rc;
 
@@ -68,7 +69,24 @@ dtc_copy_port_start(const struct dtc_copy_port_conf *pc, struct rte_mempool *mp,
 			pc->ctl_txq ? " plus one for the control lcore" : "");
 		return -EINVAL;
 	}
+	if (n_rxq > info.max_rx_queues) {
+		snprintf(err, errlen, "port %u (%s) has %u RX queue(s), %u needed (one per RX "
+			"lcore, --rx-lcores)", pc->port, info.driver_name, info.max_rx_queues,
+			n_rxq);
+		return -EINVAL;
+	}
 	memset(&conf, 0, sizeof(conf));
+	if (n_rxq > 1 && strcmp(info.driver_name, "net_af_packet") != 0) {
+		/* one flow, one queue: a session's segments stay in order on one RX lcore */
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
+			(RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP);
+		if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
+			snprintf(err, errlen, "port %u (%s) cannot spread TCP flows over RX queues "
+				"(no RSS on IP/TCP): use --rx-lcores 1", pc->port, info.driver_name);
+			return -ENOTSUP;
+		}
+	}
 	*tx_offloads = info.tx_offload_capa & want;
 	conf.txmode.offloads = *tx_offloads;
 	rc = rte_eth_dev_configure(pc->port, n_rxq, pc->n_txq, &conf);

@@ -92,7 +92,9 @@ stage_flush(struct dtc_copy_rx *rx, uint16_t w, uint64_t now_us)
 		dtc_sess_client_burst(rx->workers[w]->eng, s, (uint16_t)n, now_us);
 		return;
 	}
-	sent = rte_ring_sp_enqueue_burst(rx->workers[w]->seg_in, (void **)s, n, NULL);
+	/* single or multi-producer as the ring was made: several RX lcores share it (--rx-lcores;
+	 * a flow always comes from the same RX queue, so its order holds) */
+	sent = rte_ring_enqueue_burst(rx->workers[w]->seg_in, (void **)s, n, NULL);
 	if (unlikely(sent < n)) {
 		rx->drop[DTC_COPY_DROP_ring_full] += n - sent;
 		rte_pktmbuf_free_bulk(s + sent, n - sent);
@@ -142,7 +144,7 @@ rx_triage(struct dtc_copy_rx *rx, struct rte_mbuf **pkts, uint16_t n, enum dtc_l
 			continue;
 		}
 		if (unlikely(divert) && is_ctl_frame(rx, pi)) {
-			if (rte_ring_sp_enqueue(rx->ctl_in, m) != 0)
+			if (rte_ring_enqueue(rx->ctl_in, m) != 0)
 				drop(rx, m, DTC_COPY_DROP_ctl_ring_full);
 			else
 				rx->diverted++;

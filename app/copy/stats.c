@@ -79,13 +79,27 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 
 	memset(t, 0, sizeof(*t));
 	t->at_us = dtc_copy_now_us();
-	t->captured = a->rx.frames;
-	t->captured_bytes = a->rx.bytes;
-	if (a->rx.front != NULL)
-		dtc_front_stats(a->rx.front, &t->front);
 	for (i = 0; i < DTC_COPY_DROP_MAX; i++)
-		t->drop[i] = a->rx.drop[i] + a->ctl.drop[i];
-	memcpy(t->perr, a->rx.perr, sizeof(t->perr));
+		t->drop[i] = a->ctl.drop[i];
+	for (j = 0; j < a->n_rx; j++) {
+		const struct dtc_copy_rx *rx = &a->rx[j];
+
+		t->captured += rx->frames;
+		t->captured_bytes += rx->bytes;
+		if (rx->front != NULL) {
+			struct dtc_front_stats f;
+
+			dtc_front_stats(rx->front, &f);
+			t->front.kept += f.kept;
+			t->front.replicas += f.replicas;
+			for (i = 0; i < DTC_SESS_DROP_MAX; i++)
+				t->front.drop[i] += f.drop[i];
+		}
+		for (i = 0; i < DTC_COPY_DROP_MAX; i++)
+			t->drop[i] += rx->drop[i];
+		for (i = 0; i < DTC_PERR_MAX; i++)
+			t->perr[i] += rx->perr[i];
+	}
 	for (i = 0; i < a->n_workers; i++) {
 		const struct dtc_copy_worker *w = a->workers[i];
 		struct dtc_sess_stats s;

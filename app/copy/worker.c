@@ -20,12 +20,14 @@
 #include "copy_dp.h"
 
 static struct rte_ring *
-worker_ring(const char *what, uint16_t id, unsigned int count, unsigned int esize, int socket)
+worker_ring(const char *what, uint16_t id, unsigned int count, unsigned int esize, int socket,
+	bool multi_producer)
 {
 	char name[RTE_RING_NAMESIZE];
 
 	snprintf(name, sizeof(name), "dtc_%s_%u", what, id);
-	return rte_ring_create_elem(name, esize, count, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	return rte_ring_create_elem(name, esize, count, socket,
+		(multi_producer ? 0 : RING_F_SP_ENQ) | RING_F_SC_DEQ);
 }
 
 struct dtc_copy_worker *
@@ -45,17 +47,19 @@ dtc_copy_worker_create(const struct dtc_sess_conf *conf, uint16_t id, uint16_t t
 	w->tx_port = tx_port;
 	w->tx_queue = tx_queue;
 	w->intercepts_up = intercepts_up;
-	w->resp_in = worker_ring("resp", id, DTC_COPY_RESP_RING, sizeof(struct dtc_resp), socket);
+	w->resp_in = worker_ring("resp", id, DTC_COPY_RESP_RING, sizeof(struct dtc_resp), socket,
+		false);
 	if (w->resp_in == NULL)
 		goto fail;
 	if ((flags & DTC_COPY_W_SEG_RING) != 0 && (w->seg_in = worker_ring("seg", id,
-			DTC_COPY_SEG_RING, sizeof(void *), socket)) == NULL)
+			DTC_COPY_SEG_RING, sizeof(void *), socket,
+			(flags & DTC_COPY_W_SEG_MP) != 0)) == NULL)
 		goto fail;
 	if ((flags & DTC_COPY_W_ROUTE_RING) != 0 && (w->route_out = worker_ring("route", id,
-			DTC_COPY_ROUTE_RING, sizeof(struct dtc_copy_route), socket)) == NULL)
+			DTC_COPY_ROUTE_RING, sizeof(struct dtc_copy_route), socket, false)) == NULL)
 		goto fail;
 	if ((flags & DTC_COPY_W_CTL_TX) != 0 && (w->ctl_tx = worker_ring("ctltx", id,
-			DTC_COPY_CTL_RING, sizeof(void *), socket)) == NULL)
+			DTC_COPY_CTL_RING, sizeof(void *), socket, false)) == NULL)
 		goto fail;
 	c.worker_id = id;
 	c.tx = dtc_copy_worker_tx;

@@ -736,7 +736,7 @@ _e2e_copy_ready() {
 # e2e_copy_start NAME [EAL_ARGS...] [-- APP_ARGS...]: dpdk-tcpcopy on the copier's ports (port 0
 # = RX on the mirror, port 1 = TX on the test LAN) with --tx-ip LAB_CP_TX_IP (E2E_COPY_TX_IP=""
 # leaves it out; E2E_COPY_TX_QPAIRS=N gives the TX port N queue pairs, one per worker and one
-# for the control lcore), -m 128, a stats line every second and the idle back-off; APP_ARGS come
+# for the control lcore; E2E_COPY_RX_QPAIRS=N the RX port N, for --rx-lcores), -m 128, a stats line every second and the idle back-off; APP_ARGS come
 # after these and so override them (give -x and -s/--response-port).  Returns once its
 # telemetry answers (and, with -s, an intercept is connected): from then on it copies what
 # the mirror carries.
@@ -754,7 +754,7 @@ e2e_copy_start() {
 		case "$a" in -s | --intercept | --intercept=* | -s*) want_icpt=1 ;; esac
 	done
 	e2e_dpdk_start "$name" "$LAB_NS_CP" dpdk-tcpcopy \
-		"$LAB_CP_RX_IF,$LAB_CP_TX_IF${E2E_COPY_TX_QPAIRS:+:qpairs=$E2E_COPY_TX_QPAIRS}" "${eal[@]}" \
+		"$LAB_CP_RX_IF${E2E_COPY_RX_QPAIRS:+:qpairs=$E2E_COPY_RX_QPAIRS},$LAB_CP_TX_IF${E2E_COPY_TX_QPAIRS:+:qpairs=$E2E_COPY_TX_QPAIRS}" "${eal[@]}" \
 		-- "${txip[@]}" -m "${E2E_COPY_MB:-128}" --stats-interval 1 \
 		--idle-sleep "$E2E_IDLE_SLEEP" "$@" || return 1
 	if ! e2e_wait_until 30 "dpdk-tcpcopy $name to run" _e2e_copy_ready "$name" "$want_icpt"; then

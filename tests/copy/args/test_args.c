@@ -271,7 +271,10 @@ test_each_option(void)
 	if (parse_ok(BASE " --stats-interval 0 --idle-sleep 100000")) {
 		CHECK_EQ(opts.stats_interval_s, 0);
 		CHECK_EQ(opts.idle_sleep_us, 100000);
+		CHECK_EQ(opts.rx_lcores, 1);
 	}
+	if (parse_ok(BASE " --rx-lcores 16"))
+		CHECK_EQ(opts.rx_lcores, 16);
 	if (parse_ok(BASE " --config /etc/dtc.conf"))
 		CHECK(strcmp(opts.config_file, "/etc/dtc.conf") == 0);
 	/* Every map has @MAC and no --response-port: no ARP, so --tx-ip is optional. */
@@ -382,6 +385,9 @@ static const struct bad bads[] = {
 	{ BASE " -i %P -T 0", "-T/--loops", "0", "1 to 1000000" },
 	{ BASE " --stats-interval 86401", "--stats-interval", "86401", "0 to 86400" },
 	{ BASE " --idle-sleep 100001", "--idle-sleep", "100001", "0 to 100000" },
+	{ BASE " --rx-lcores 0", "--rx-lcores", "0", "1 to 16" },
+	{ BASE " --rx-lcores 17", "--rx-lcores", "17", "1 to 16" },
+	{ BASE " -i %P --rx-lcores 2", "--rx-lcores", "2", "-i/--pcap-file" },
 	/* ports and addresses */
 	{ BASE " --rx-port 32", "--rx-port", "32", "0 to 31" },
 	{ BASE " --rx-port 1,1", "--rx-port", "1,1", "twice" },

@@ -100,6 +100,24 @@ def main():
             "-F 'not host 198.18.0.11': s2 (port 40002) not copied, the rest copied: %s"
             % sorted(got or []))
         chk("drop filtered" in out, "frames rejected by -F counted as 'filtered'")
+        # --rx-lcores that the lcores or the RX port cannot give: stopped before any port
+        # runs, with a message naming the option or the port
+        for lcores, status, want_msg in (("0-1", 2, "--rx-lcores"),
+                                         ("0-3", 1, "RX queue(s), 2 needed")):
+            prefix = "dtc-copy-bad-rxl-%s" % lcores
+            lab.prefixes.append(prefix)
+            p = subprocess.run(
+                [COPIER, "--no-huge", "-m", "512", "--no-pci", "--file-prefix", prefix,
+                 "--log-level=lib.*:warning", "--lcores", "(0-%s)@0" % lcores[-1],
+                 "--vdev", "net_pcap0,rx_pcap=%s,tx_pcap=%s" % (lab.path("empty.pcap"),
+                                                                lab.path("rxl.pcap")),
+                 "--", "-x", MAPS.split(",")[0], "--tx-ip", "198.18.1.1",
+                 "--response-port", "0", "-m", "32", "--rx-lcores", "2"],
+                capture_output=True, text=True, timeout=60)
+            out = p.stdout + p.stderr
+            chk(p.returncode == status and want_msg in out,
+                "--rx-lcores 2 with lcores %s: exit status %d naming '%s' (got %d: %s)"
+                % (lcores, status, want_msg, p.returncode, out.strip()[-300:]))
     return chk.end()
 
 
