@@ -18,13 +18,15 @@ or dpdk-dumpcap.
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "intercept"))
 from harness import BUILD, COPIER, DATA, PY, Checks, Lab, sh  # noqa: E402
+from icpt_harness import free_port  # noqa: E402
 
 HP = "/sys/kernel/mm/hugepages/hugepages-2048kB/"
 PAGES = 300           # two apps with -m 256 each take 256 pages
@@ -40,14 +42,6 @@ def read_int(name):
 def write_int(name, v):
     with open(HP + name, "w") as f:
         f.write("%d\n" % v)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def dump_and_stop(chk, lab, name, prefix, args):
