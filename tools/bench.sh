@@ -96,7 +96,7 @@ bench_main() {
             break
             ;;
         -h | --help)
-            sed -n '9,20p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
+            sed -n '9,22p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
             return 0
             ;;
         *)
