@@ -285,6 +285,14 @@ make_workers(bool ctl_own_queue)
 	}
 }
 
+/* A mirror port that is also the TX or response port: its ARP, ICMP and response frames are
+ * handed to the control lcore. */
+static bool
+is_divert_port(uint16_t port)
+{
+	return port == app.tx_port || (int)port == app.response_port;
+}
+
 /* RX lcore r of n: its own front (deterministic, the same on every RX lcore) and queue q of
  * every mirror port for each q = r (mod n). */
 static void
@@ -323,7 +331,7 @@ make_rx_one(unsigned int r, struct rte_ring *ctl_in)
 			p = &rx->ports[rx->n_ports++];
 			p->port = port;
 			p->queue = q;
-			p->divert = port == app.tx_port || (int)port == app.response_port;
+			p->divert = is_divert_port(port);
 		}
 	}
 }
@@ -337,8 +345,7 @@ make_rx(void)
 	bool any_divert = false;
 
 	for (i = 0; o->pcap_file == NULL && i < o->n_rx_ports; i++)
-		any_divert |= o->rx_ports[i] == app.tx_port ||
-			(int)o->rx_ports[i] == app.response_port;
+		any_divert |= is_divert_port(o->rx_ports[i]);
 	if (any_divert)
 		app.ctl.ctl_in = ctl_in = ring("ctlin", 0, DTC_COPY_CTL_RING, sizeof(void *),
 			app.sconf.socket_id, app.n_rx > 1);
