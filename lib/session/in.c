@@ -528,6 +528,14 @@ resp_ack(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *r
 	return true;
 }
 
+/* Test-server data may lie this far beyond what we acknowledged: our window, at least 64 KiB. */
+static inline bool
+in_rcv_window(const struct dtc_sess_engine *e, const struct dtc_sess *s, uint32_t seq)
+{
+	return SEQ_GEQ(seq, s->rcv_nxt) &&
+		SEQ_LT(seq, s->rcv_nxt + RTE_MAX(e->conf.rcv_wnd, 65535u));
+}
+
 /* Payload and FIN of a record: advance what we acknowledge. */
 static void
 resp_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *r)
@@ -544,7 +552,7 @@ resp_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *
 		 * the retransmission takes (the SYN sent had no SACK-permitted, so the test
 		 * server's fast retransmit counts these duplicate ACKs). */
 		s->fl2 |= SF2_ACK_NOW;
-		if (SEQ_LT(r->seq, s->rcv_nxt + RTE_MAX(e->conf.rcv_wnd, 65535u))) {
+		if (in_rcv_window(e, s, r->seq)) {
 			if (!(s->fl2 & SF2_HOLE) || SEQ_GT(end, s->srv_hi))
 				s->srv_hi = end;
 			s->fl2 |= SF2_HOLE;
@@ -603,9 +611,7 @@ sess_resp(struct dtc_sess_engine *e, const struct dtc_resp *r, uint32_t idx)
 		return;
 	}
 	if (r->flags & DTC_TCP_RST) {
-		uint32_t wnd = RTE_MAX(e->conf.rcv_wnd, 65535u);
-
-		if (SEQ_GEQ(r->seq, s->rcv_nxt) && SEQ_LT(r->seq, s->rcv_nxt + wnd))
+		if (in_rcv_window(e, s, r->seq))
 			server_rst(e, s);
 		else
 			CNT(e, resp_ignored);
