@@ -569,16 +569,32 @@ e2e_dpdk_stop() { e2e_stop "$1" "${2:-10}"; }
 # --- captures ------------------------------------------------------------------------------
 
 # e2e_capture_start NAME NS IFACE [BPF FILTER]: dumpcap on IFACE into $E2E_DIR/NAME.pcapng
-# (pcapng: each frame keeps its interface name, see e2e_pcap_merge); returns once the capture
+# (pcapng: each frame keeps its interface name, see e2e_pcap_merge; a 64 MiB kernel buffer, so
+# that a burst is not lost while dumpcap writes); returns once the capture
 # runs.
 e2e_capture_start() {
 	local name=$1 ns=$2 ifn=$3 filter=${4:-}
-	local args=(-i "$ifn" -w "$E2E_DIR/$name.pcapng")
+	local args=(-i "$ifn" -B 64 -w "$E2E_DIR/$name.pcapng")
 	e2e_require dumpcap
 	[ -n "$filter" ] && args+=(-f "$filter")
 	e2e_spawn "$name" "$ns" INT dumpcap "${args[@]}" || return 1
 	e2e_wait_log "${E2E_LOG[$name]}" "^Capturing on" 10 \
 		|| { e2e_fail "capture $name did not start"; return 1; }
+}
+
+_e2e_if_rx() { e2e_ns "$1" cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null; }
+_e2e_if_still() {
+	local a b
+	a=$(_e2e_if_rx "$1" "$2") || return 1
+	sleep 0.3
+	b=$(_e2e_if_rx "$1" "$2") || return 1
+	[ "$a" = "$b" ]
+}
+
+# e2e_iface_settle NS IFACE [TIMEOUT=5]: the interface has received nothing for 0.3 s (a mirror
+# still delivering the end of a load when the load's client has exited).
+e2e_iface_settle() {
+	e2e_wait_until "${3:-5}" "$2 in $1 to settle" _e2e_if_still "$1" "$2"
 }
 
 # e2e_capture_stop NAME: stop it (the file is complete afterwards); e2e_pcap NAME: its path.
