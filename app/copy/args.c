@@ -96,7 +96,8 @@ enum {
 	O("rtt", 'R', required_argument, "MS", \
 		"use this RTT instead of the measured one, 0..60000 (default 0 = measure)") \
 	O("max-memory", 'm', required_argument, "MB", \
-		"memory for all pools and tables, 16..1048576 (default 1024)") \
+		"memory for all pools and tables, 16..1048576\n" \
+		"(default: what the EAL has, less a reserve for the EAL and the ports)") \
 	S("Offline replay") \
 	O("pcap-file", 'i', required_argument, "FILE", \
 		"replay this pcap file instead of capturing on --rx-port") \
@@ -435,7 +436,6 @@ set_defaults(struct dtc_copy_opts *o)
 	o->session_timeout_s = 120;
 	o->mtu = 1500;
 	o->mss = 1460;
-	o->max_memory_mb = 1024;
 	o->speed = 1.0;
 	o->loops = 1;
 	o->tx_port = -1;

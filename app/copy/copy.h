@@ -60,7 +60,7 @@ struct dtc_copy_opts {
 	uint16_t mtu;                        /* -M (1500) */
 	uint16_t mss;                        /* -D (1460) */
 	uint32_t rtt_ms;                     /* -R (0 = measure) */
-	uint64_t max_memory_mb;              /* -m (1024) */
+	uint64_t max_memory_mb;              /* -m (0: what the EAL has) */
 	/* offline replay */
 	const char *pcap_file;               /* -i */
 	double speed;                        /* -a (1) */
