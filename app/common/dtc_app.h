@@ -290,6 +290,11 @@ int dtc_eal_afp_devargs(const char *v, char *out, size_t len, bool *changed);
 int dtc_eal_args_fixup(int argc, char **argv, const char *const *ifaces, unsigned int n_ifaces,
 	struct dtc_argv *out, char *note, size_t note_len);
 
+/* --iface NAME[,NAME]: Linux interface names (1..15 characters, none of ",=:/" or spaces),
+ * distinct; the count (<= max_n) or -EINVAL. */
+#define DTC_IFNAMSIZ 16
+int dtc_parse_iface_list(const char *s, char (*out)[DTC_IFNAMSIZ], unsigned int max_n);
+
 #define DTC_AFP_MAX_FDS 16
 
 /* The kernel side of an af_packet port: its sockets (one per queue pair) and what their rings

@@ -232,6 +232,34 @@ dtc_eal_args_fixup(int argc, char **argv, const char *const *ifaces, unsigned in
 	return rc;
 }
 
+int
+dtc_parse_iface_list(const char *s, char (*out)[DTC_IFNAMSIZ], unsigned int max_n)
+{
+	unsigned int n = 0, i;
+	const char *p = s;
+
+	if (s == NULL || *s == '\0')
+		return -EINVAL;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == 0 || len >= DTC_IFNAMSIZ || n == max_n)
+			return -EINVAL;
+		for (i = 0; i < len; i++)
+			if (p[i] <= ' ' || p[i] > '~' || strchr("=:/", p[i]) != NULL)
+				return -EINVAL;
+		memcpy(out[n], p, len);
+		out[n][len] = '\0';
+		for (i = 0; i < n; i++)
+			if (strcmp(out[i], out[n]) == 0)
+				return -EINVAL;
+		n++;
+		if (p[len] == '\0')
+			return (int)n;
+		p += len + 1;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Kernel ring drops of af_packet ports. */
 

@@ -76,6 +76,9 @@ struct dtc_copy_opts {
 	/* DPDK specifics */
 	uint16_t rx_ports[DTC_COPY_MAX_RX_PORTS]; /* --rx-port (0) */
 	unsigned int n_rx_ports;
+	bool rx_port_given;                  /* --rx-port given (else --iface decides) */
+	char ifaces[2][16];                  /* --iface MIRROR[,TX]: af_packet ports added */
+	unsigned int n_ifaces;
 	int tx_port;                         /* --tx-port (-1 = default: 1 if 2+ ports, else 0) */
 	bool have_tx_ip;
 	rte_be32_t tx_ip;                    /* --tx-ip, network order */

@@ -140,6 +140,33 @@ opt_fail(const char *prog, const char *opt, const char *value, const char *reaso
 /* ------------------------------------------------------------------ */
 /* Setup. */
 
+/* --iface MIRROR[,TX]: their ports are the RX port and the TX port unless given. */
+static void
+iface_ports(void)
+{
+	struct dtc_copy_opts *o = &app.o;
+	uint16_t ids[RTE_DIM(o->ifaces)];
+	unsigned int i;
+
+	for (i = 0; i < o->n_ifaces; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "net_af_packet_dtc%u", i);
+		if (rte_eth_dev_get_port_by_name(name, &ids[i]) != 0)
+			fail("--iface %s: no port was created (see the EAL's message above)",
+				o->ifaces[i]);
+		COPY_LOG(INFO, "--iface %s is port %u", o->ifaces[i], ids[i]);
+	}
+	if (o->n_ifaces == 0)
+		return;
+	if (o->pcap_file == NULL && !o->rx_port_given) {
+		o->rx_ports[0] = ids[0];
+		o->n_rx_ports = 1;
+	}
+	if (o->tx_port < 0)
+		o->tx_port = ids[o->n_ifaces - 1];
+}
+
 static void
 check_ports(void)
 {
@@ -148,7 +175,9 @@ check_ports(void)
 	unsigned int i;
 
 	if (avail == 0)
-		fail("no DPDK port: give a NIC or a --vdev (e.g. net_pcap0,rx_pcap=IN.pcap)");
+		fail("no DPDK port: give a NIC, a --vdev (e.g. net_pcap0,rx_pcap=IN.pcap) or "
+			"--iface NAME");
+	iface_ports();
 	for (i = 0; o->pcap_file == NULL && i < o->n_rx_ports; i++)
 		if (!rte_eth_dev_is_valid_port(o->rx_ports[i]))
 			fail("--rx-port %u: no such port (%u available)", o->rx_ports[i], avail);
@@ -862,8 +891,10 @@ shutdown_all(void)
 int
 main(int argc, char **argv)
 {
-	struct dtc_argv all;
+	struct dtc_argv all, eal;
 	const char *prog = argc > 0 ? argv[0] : "dpdk-tcpcopy";
+	const char *ifaces[RTE_DIM(app.o.ifaces)];
+	char afp_note[1024];
 	char **eal_argv;
 	int n_eal, rc;
 
@@ -881,6 +912,17 @@ main(int argc, char **argv)
 			strerror(-rc));
 		return 1;
 	}
+	/* af_packet vdevs get a ring sized for a mirror unless the user sized it; --iface
+	 * becomes such a vdev */
+	for (rc = 0; rc < (int)app.o.n_ifaces; rc++)
+		ifaces[rc] = app.o.ifaces[rc];
+	rc = dtc_eal_args_fixup(n_eal, all.argv, ifaces, app.o.n_ifaces, &eal, afp_note,
+		sizeof(afp_note));
+	if (rc != 0) {
+		fprintf(stderr, "%s: EAL arguments: %s\n", prog, strerror(-rc));
+		return 1;
+	}
+	n_eal = eal.argc;
 	/* the EAL rewrites its argv (argv[optind - 1] = argv[0]): give it a copy of the
 	 * pointers so that freeing the strings later stays exact */
 	eal_argv = calloc((size_t)n_eal + 1, sizeof(*eal_argv));
@@ -888,7 +930,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
-	memcpy(eal_argv, all.argv, sizeof(*eal_argv) * (size_t)n_eal);
+	memcpy(eal_argv, eal.argv, sizeof(*eal_argv) * (size_t)n_eal);
 	for (rc = 1; rc < n_eal; rc++)
 		eal_legacy_mem |= strcmp(eal_argv[rc], "--legacy-mem") == 0;
 	rc = rte_eal_init(n_eal, eal_argv);
@@ -903,6 +945,9 @@ main(int argc, char **argv)
 	dtc_copy_epoch_us = dtc_now_us();
 	if (app.o.pid_file != NULL && (rc = dtc_pidfile_write(app.o.pid_file)) != 0)
 		fail("cannot write pid file %s: %s", app.o.pid_file, strerror(-rc));
+	if (afp_note[0] != '\0')
+		COPY_LOG(INFO, "af_packet capture ring sized for a mirror (%u MiB; give framecnt= "
+			"to choose): %s", DTC_AFP_RING_BYTES >> 20, afp_note);
 	if (rte_pdump_init() != 0)
 		COPY_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
@@ -920,6 +965,7 @@ main(int argc, char **argv)
 	rte_eal_cleanup();
 	dtc_log_close();
 	dtc_argv_free(&all);
+	dtc_argv_free(&eal);
 	free(eal_argv);
 	free(abs_log);
 	free(abs_pid);
