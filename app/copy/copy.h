@@ -61,7 +61,7 @@ struct dtc_copy_opts {
 	uint16_t mtu;                        /* -M (1500) */
 	uint16_t mss;                        /* -D (1460) */
 	uint32_t rtt_ms;                     /* -R (0 = measure) */
-	uint64_t max_memory_mb;              /* -m (1024) */
+	uint64_t max_memory_mb;              /* -m (0: what the EAL has) */
 	/* offline replay */
 	const char *pcap_file;               /* -i */
 	double speed;                        /* -a (1) */
@@ -77,6 +77,9 @@ struct dtc_copy_opts {
 	/* DPDK specifics */
 	uint16_t rx_ports[DTC_COPY_MAX_RX_PORTS]; /* --rx-port (0) */
 	unsigned int n_rx_ports;
+	bool rx_port_given;                  /* --rx-port given (else --iface decides) */
+	char ifaces[2][16];                  /* --iface MIRROR[,TX]: af_packet ports added */
+	unsigned int n_ifaces;
 	int tx_port;                         /* --tx-port (-1 = default: 1 if 2+ ports, else 0) */
 	bool have_tx_ip;
 	rte_be32_t tx_ip;                    /* --tx-ip, network order */
