@@ -217,6 +217,12 @@ size_t dtc_v1_batch_finish(struct dtc_v1_batch *b);
 /* An IPv4 v2 record holds the v1 record of the same segment at this offset, byte for byte. */
 #define DTC_V2_REC_V1_OFF DTC_V2_REC_HDR
 
+/* Timing (both sides). */
+#define DTC_V2_HB_INTERVAL_US 1000000u  /* a heartbeat every second */
+#define DTC_V2_PEER_DEAD_US 3000000u    /* nothing received for 3 s: the peer is dead */
+#define DTC_V2_ANSWER_US 2000000u       /* copier: the intercept's v2 answer within 2 s */
+#define DTC_V2_HANDSHAKE_US 5000000u    /* both: the whole handshake within 5 s */
+
 _Static_assert(DTC_V2_REC_MAX_COUNT * DTC_V2_REC_MAX <= DTC_V2_BODY_MAX,
 	"16 largest records fit one message");
 
