@@ -42,6 +42,8 @@ enum {
 	OPT_STATS_INTERVAL,
 	OPT_IDLE_SLEEP,
 	OPT_CONFIG,
+	OPT_SECRET,
+	OPT_RECORD_PREFIX,
 	OPT_MAX_LAG,
 	OPT_IFACE,
 	OPT_MAX
@@ -78,6 +80,12 @@ enum {
 		"port of an intercept given without one (default 36524)") \
 	O("connections", 'C', required_argument, "N", \
 		"control connections per intercept, 1..16 (default 2)") \
+	O("secret", OPT_SECRET, required_argument, "FILE", \
+		"shared secret file (16..1024 bytes, mode 600): speak only protocol v2\n" \
+		"with HMAC-SHA256 authentication, never fall back to v1 (default: none)") \
+	O("record-prefix", OPT_RECORD_PREFIX, required_argument, "N", \
+		"ask v2 intercepts for the first N payload bytes of each response,\n" \
+		"0..128 (default 0)") \
 	O("lonely", 'L', no_argument, NULL, \
 		"keep running and reconnecting when no intercept is up (default:\n" \
 		"exit when none is reachable at start, or none is up for 10 s)") \
@@ -391,6 +399,11 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 		o->intercept_port = (uint16_t)x;
 		return rc;
 	case 'C': return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_CONNS, &o->conns_per_intercept);
+	case OPT_SECRET: return dtc_opts_file(p, code, v, &o->secret_file);
+	case OPT_RECORD_PREFIX:
+		rc = dtc_opts_u64(p, code, v, 0, DTC_V2_PREFIX_MAX, &x);
+		o->record_prefix = (uint16_t)x;
+		return rc;
 	case 'L': o->lonely = true; return 0;
 	case 'W': o->no_wait = true; return 0;
 	case OPT_MAX_LAG: return dtc_opts_u32(p, code, v, 0, 60000, &o->max_lag_ms);
@@ -468,7 +481,7 @@ set_defaults(struct dtc_copy_opts *o)
 static int
 check_dependencies(struct args_ctx *c)
 {
-	static const int need_s[] = { 'p', 'C', 'L' };
+	static const int need_s[] = { 'p', 'C', 'L', OPT_SECRET, OPT_RECORD_PREFIX };
 	static const int need_i[] = { 'a', 'I', 'T' };
 	unsigned int i;
 

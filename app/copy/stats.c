@@ -620,6 +620,13 @@ tel_lag(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Telemetry dicts take an int: microsecond figures beyond +-35 min are clamped. */
+static int
+clamp_int(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int)v;
+}
+
 static int
 tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -643,6 +650,21 @@ tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "bad_frames", t.ctl.bad_frames);
 	rte_tel_data_add_dict_u64(d, "bytes_in", t.ctl.bytes_in);
 	rte_tel_data_add_dict_u64(d, "bytes_out", t.ctl.bytes_out);
+	/* protocol v2 */
+	rte_tel_data_add_dict_u64(d, "v2_conns", t.ctl.v2_conns);
+	rte_tel_data_add_dict_u64(d, "v1_conns", t.ctl.v1_conns);
+	rte_tel_data_add_dict_u64(d, "v1_fallbacks", t.ctl.v1_fallbacks);
+	rte_tel_data_add_dict_u64(d, "handshake_failures", t.ctl.handshake_failures);
+	rte_tel_data_add_dict_u64(d, "auth_failures", t.ctl.auth_failures);
+	rte_tel_data_add_dict_u64(d, "peer_dead", t.ctl.peer_dead);
+	rte_tel_data_add_dict_u64(d, "heartbeats_sent", t.ctl.heartbeats_sent);
+	rte_tel_data_add_dict_u64(d, "heartbeats_rcvd", t.ctl.heartbeats_rcvd);
+	rte_tel_data_add_dict_u64(d, "byes_rcvd", t.ctl.byes_rcvd);
+	rte_tel_data_add_dict_u64(d, "route_copies_v6_v1", t.ctl.route_copies_v6_v1);
+	rte_tel_data_add_dict_u64(d, "clock_samples", t.ctl.clock_samples);
+	rte_tel_data_add_dict_int(d, "clock_offset_us", clamp_int(t.ctl.clock_offset_us));
+	rte_tel_data_add_dict_int(d, "clock_delay_us", clamp_int(t.ctl.clock_delay_us));
+	rte_tel_data_add_dict_int(d, "record_delay_us", clamp_int(t.ctl.record_delay_us));
 	return 0;
 }
 
