@@ -23,6 +23,8 @@
 #                         under --no-huge (4 KiB pages); "huge" or "4k" for one of them.  The
 #                         hugepages are reserved for the run (root) and given back after;
 #                         where they cannot be, the huge rows are skipped with a message
+#     --perf PREFIX       profile the timed passes of worker 0 (perf record, cpu-clock):
+#                         PREFIX.huge.data and PREFIX.4k.data, read with `perf report -i`
 #     --quick             a few seconds: tiny configuration (what the bench_quick test runs)
 #
 # It may also be run on its own: `. tools/bench.sh; BUILD=build bench_main --quick`.
@@ -108,7 +110,7 @@ bench_main() {
     local build=${BUILD:-$top/build}
     local bin=$build/tests/bench/dtc_bench
     local lcores="" max_mb=1024 json="" quick=0 args=() max_l=1 l prefix eal_mb rc=0
-    local out errexit=0 plot="" runjson="" pages=huge,4k pg eal_args rc1
+    local out errexit=0 plot="" runjson="" pages=huge,4k pg eal_args rc1 perf="" pfx=() fifo=""
 
     while [ $# -gt 0 ]; do
         case "$1" in
@@ -143,6 +145,11 @@ bench_main() {
             pages=$2
             shift 2
             ;;
+        --perf)
+            [ $# -ge 2 ] || { bench_die "--perf needs a file prefix"; return 2; }
+            perf=$2
+            shift 2
+            ;;
         --quick)
             quick=1
             shift
@@ -153,7 +160,7 @@ bench_main() {
             break
             ;;
         -h | --help)
-            sed -n '9,26p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
+            sed -n '9,28p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
             return 0
             ;;
         *)
@@ -207,14 +214,24 @@ bench_main() {
             trap 'bench_hp_release; exit 130' INT TERM
             eal_args=(--huge-dir "$BENCH_HP_DIR" -m "$eal_mb")
         fi
+        pfx=()
+        if [ -n "$perf" ]; then
+            # perf switched on and off around each timed pass (DTC_BENCH_PERF_FIFO)
+            fifo=$(mktemp -d /tmp/dtc-bench-perf.XXXXXX)
+            mkfifo "$fifo/ctl" "$fifo/ack"
+            pfx=(env "DTC_BENCH_PERF_FIFO=$fifo/ctl,$fifo/ack" perf record -q -e cpu-clock ${BENCH_PERF_OPTS:-}
+                -D -1 --control "fifo:$fifo/ctl,$fifo/ack" -o "$perf.$pg.data" --)
+        fi
         bench_say "running: $bin (EAL ${eal_args[*]} -l 0-$((max_l - 1))) --lcores $lcores" \
             "--max-memory $max_mb ${args[*]}"
-        "$bin" "${eal_args[@]}" --no-pci --file-prefix "$prefix" -l "0-$((max_l - 1))" \
+        "${pfx[@]}" "$bin" "${eal_args[@]}" --no-pci --file-prefix "$prefix" -l "0-$((max_l - 1))" \
             --log-level='lib.*:error' --no-telemetry -- --lcores "$lcores" \
             --max-memory "$max_mb" "${args[@]}" | "${out[@]}"
         rc1=${PIPESTATUS[0]}
         [ "$rc1" -eq 0 ] || rc=$rc1
         rm -rf "/var/run/dpdk/$prefix"
+        [ -n "$fifo" ] && rm -rf "$fifo"
+        fifo=""
         if [ "$pg" = huge ]; then
             bench_hp_release
             trap - INT TERM
