@@ -606,9 +606,9 @@ dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n
 		for (i = 0; i < k; i++)
 			rte_prefetch0(dtc_seg_of(b[i]));
 		for (i = 0; i < k; i++)
-			rte_prefetch0(&e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask]);
+			rte_prefetch0(&e->bucket[table_bucket(e, dtc_seg_of(b[i])->flow_hash)]);
 		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask];
+			uint32_t idx = e->bucket[table_bucket(e, dtc_seg_of(b[i])->flow_hash)];
 
 			if (idx != SESS_NIL) {
 				sess_prefetch(&e->s[idx]);
@@ -660,10 +660,10 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 
 		for (i = 0; i < k; i++) {
 			hash[i] = dtc_flow_hash(&b[i].key, e->conf.seed);
-			rte_prefetch0(&e->bucket[hash[i] & e->bmask]);
+			rte_prefetch0(&e->bucket[table_bucket(e, hash[i])]);
 		}
 		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[hash[i] & e->bmask];
+			uint32_t idx = e->bucket[table_bucket(e, hash[i])];
 
 			if (idx != SESS_NIL) {
 				sess_prefetch(&e->s[idx]);
@@ -672,7 +672,7 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 		}
 		/* The acknowledged segment is freed: its mbuf went cold since it was sent. */
 		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[hash[i] & e->bmask];
+			uint32_t idx = e->bucket[table_bucket(e, hash[i])];
 
 			if (idx != SESS_NIL && e->s[idx].qhead != NULL) {
 				rte_prefetch0(e->s[idx].qhead);
