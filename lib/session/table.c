@@ -22,6 +22,7 @@
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "sess_private.h"
 
@@ -171,6 +172,46 @@ table_merge(struct dtc_sess_engine *e)
 	*p = e->bucket[lo];
 	e->bucket[lo] = e->bucket[hi];
 	e->bucket[hi] = SESS_NIL;
+}
+
+/*
+ * The lookup pipeline of a burst of k hashes: every bucket is fetched, then every candidate
+ * session (the bucket's first, nearly always the one) with its timer node, then that node's
+ * neighbours on the wheel, which re-arming the timer (unlink) writes: each stage's misses
+ * overlap among the burst, and are in flight while the stage after issues.  cand[i] is the
+ * candidate of hash[i] (SESS_NIL: an empty bucket); nothing is decided from it.
+ */
+void
+table_prefetch_burst(const struct dtc_sess_engine *e, const uint32_t *hash, unsigned int k,
+	uint32_t *cand)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i++)
+		rte_prefetch0(&e->bucket[table_bucket(e, hash[i])]);
+	for (i = 0; i < k; i++) {
+		uint32_t idx = e->bucket[table_bucket(e, hash[i])];
+		const char *s = (const char *)&e->s[idx];
+
+		cand[i] = idx;
+		if (idx == SESS_NIL)
+			continue;
+		rte_prefetch0(s);
+		rte_prefetch0(s + RTE_CACHE_LINE_SIZE);
+		rte_prefetch0(s + 2 * RTE_CACHE_LINE_SIZE);
+		rte_prefetch0(&e->tn[idx]);
+	}
+	for (i = 0; i < k; i++) {
+		const struct dtc_tnode *t;
+
+		if (cand[i] == SESS_NIL)
+			continue;
+		t = &e->tn[cand[i]];
+		if (t->next < e->max_sessions)
+			rte_prefetch0(&e->tn[t->next]);
+		if (t->prev < e->max_sessions)
+			rte_prefetch0(&e->tn[t->prev]);
+	}
 }
 
 uint32_t
