@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The dpdk-tcpcopy authors
+ */
+
+/*
+ * The online/test comparison (issue 13): per request, the online answer (from the mirror) and
+ * the test answer, folded into constant-memory statistics.
+ *
+ *  - struct dtc_hist: a log-bucket latency histogram (HdrHistogram-style: 16 linear
+ *    sub-buckets per power of two, so a quantile is within 1/32 of the true value, exact
+ *    below 16 us and for the maximum), 544 buckets covering 0 .. 2^37 us;
+ *  - struct dtc_shist: the same for a signed value (the test - online delta);
+ *  - struct dtc_cmp: one per worker lcore.  Totals, the outcome matrix (online x test),
+ *    the length differences, and per request key (lib/proto/dtc_classify.h) the same figures
+ *    for at most K keys: a heavy-hitters table (Space-Saving with an admission filter), every
+ *    other key under "other".  Per key and kind of difference, the first 5 samples (the
+ *    request's and both answers' first bytes).
+ *
+ * Nothing allocates after creation.  The worker owns its dtc_cmp; another lcore gets a
+ * consistent copy through the snapshot handshake (dtc_cmp_snap_request() on the reader,
+ * dtc_cmp_poll() in the worker's loop), never by reading the live tables.
+ */
+
+#ifndef DTC_COMPARE_H
+#define DTC_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dtc_classify.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Histograms. */
+
+#define DTC_HIST_SUB_BITS 4
+#define DTC_HIST_SUB (1u << DTC_HIST_SUB_BITS)
+#define DTC_HIST_MAX_EXP 36 /* values from 2^37 us (38 h) on share the top bucket */
+#define DTC_HIST_BUCKETS ((DTC_HIST_MAX_EXP - DTC_HIST_SUB_BITS + 2) * DTC_HIST_SUB)
+
+struct dtc_hist {
+	uint64_t n;
+	uint64_t sum;
+	uint64_t min, max;           /* exact; min is meaningless when n == 0 */
+	uint64_t b[DTC_HIST_BUCKETS];
+};
+
+struct dtc_shist {
+	struct dtc_hist neg;         /* magnitudes of the negative values */
+	struct dtc_hist pos;         /* zero and positive values */
+};
+
+void dtc_hist_add(struct dtc_hist *h, uint64_t v);
+/* The value at quantile q (0 < q <= 1; 1 = max): the middle of its bucket, within [min, max].
+ * 0 when empty. */
+uint64_t dtc_hist_quantile(const struct dtc_hist *h, double q);
+void dtc_hist_merge(struct dtc_hist *a, const struct dtc_hist *b);
+/* The bucket of a value and a bucket's lowest and highest value (exporters, tests). */
+unsigned int dtc_hist_bucket(uint64_t v);
+uint64_t dtc_hist_bucket_lo(unsigned int i);
+uint64_t dtc_hist_bucket_hi(unsigned int i);
+
+void dtc_shist_add(struct dtc_shist *h, int64_t v);
+int64_t dtc_shist_quantile(const struct dtc_shist *h, double q);
+void dtc_shist_merge(struct dtc_shist *a, const struct dtc_shist *b);
+static inline uint64_t
+dtc_shist_count(const struct dtc_shist *h)
+{
+	return h->neg.n + h->pos.n;
+}
+
+/* ------------------------------------------------------------------ */
+/* One request and its two answers. */
+
+#define DTC_CMP_HEAD 64              /* first bytes kept of a request and of each answer */
+
+struct dtc_cmp_answer {
+	uint64_t first_us;           /* capture time of the first byte */
+	uint64_t last_us;            /* capture time of the last byte */
+	uint32_t len;                /* bytes of the answer (0: none seen) */
+	uint16_t head_len;           /* bytes at head (<= DTC_CMP_HEAD) */
+	bool reset;                  /* the server reset the connection instead */
+	const uint8_t *head;         /* the answer's first bytes */
+};
+
+struct dtc_cmp_pair {
+	uint8_t proto;               /* enum dtc_cls_proto, or DTC_CLS_AUTO */
+	uint16_t port;               /* the online server's port, host order */
+	uint16_t req_len;            /* bytes at req (<= DTC_CMP_HEAD) */
+	const uint8_t *req;          /* the request's first bytes */
+	uint64_t online_req_us;      /* capture time of the request's last byte */
+	uint64_t test_req_us;        /* when the copy's last byte was sent or captured */
+	struct dtc_cmp_answer online, test;
+};
+
+/* How a pair differs; one kind per pair, the first that applies, in this order. */
+#define DTC_CMP_DIFF_LIST(X) \
+	X(online_missing, "no online answer in the capture (not compared)") \
+	X(test_reset, "the test server reset the connection instead of answering") \
+	X(test_missing, "no test answer") \
+	X(outcome, "the outcomes differ (HTTP status, Redis reply type, SQL error code)") \
+	X(length, "same outcome, the lengths differ") \
+	X(bytes, "same length, the first bytes differ")
+
+enum dtc_cmp_diff {
+#define DTC_X_ENUM(n, s) DTC_CMP_DIFF_##n,
+	DTC_CMP_DIFF_LIST(DTC_X_ENUM)
+#undef DTC_X_ENUM
+	DTC_CMP_DIFF_MAX,
+	DTC_CMP_EQUAL = DTC_CMP_DIFF_MAX,
+};
+
+const char *dtc_cmp_diff_name(unsigned int i);
+const char *dtc_cmp_diff_desc(unsigned int i);
+
+/* ------------------------------------------------------------------ */
+/* Statistics. */
+
+#define DTC_CMP_CELLS 16             /* outcome matrix cells kept per key (the rest: other) */
+#define DTC_CMP_SAMPLES 5            /* samples per key and kind of difference */
+#define DTC_CMP_LEN_BUCKETS 16       /* |test - online| length: 1, 2-3, 4-7, ..., >= 16 KiB */
+#define DTC_CMP_KEYS_MAX 256
+
+struct dtc_cmp_cell {
+	uint32_t online, test;       /* dtc_cls_outcome() codes */
+	uint64_t n;
+};
+
+struct dtc_cmp_sample {
+	uint32_t online_len, test_len;
+	uint8_t req_len, online_head_len, test_head_len;
+	uint8_t req[DTC_CMP_HEAD];
+	uint8_t online[DTC_CMP_HEAD];
+	uint8_t test[DTC_CMP_HEAD];
+};
+
+/* The figures of one key (and of everything). */
+struct dtc_cmp_stats {
+	uint64_t pairs;              /* requests given (compared + online_missing) */
+	uint64_t compared;           /* pairs with an online answer */
+	uint64_t equal;
+	uint64_t diff[DTC_CMP_DIFF_MAX];
+	uint64_t test_longer, test_shorter;
+	uint64_t len_diff[DTC_CMP_LEN_BUCKETS];
+	uint64_t cells_other;        /* matrix entries that found no free cell */
+	struct dtc_cmp_cell cells[DTC_CMP_CELLS];
+	struct dtc_hist online, test; /* time to first byte, us (both answers present) */
+	struct dtc_shist delta;      /* test - online, us */
+};
+
+struct dtc_cmp_key {
+	uint64_t est;                /* Space-Saving count estimate (>= true count since entry) */
+	uint64_t err;                /* its over-estimate bound */
+	char name[DTC_CLS_KEY_MAX];
+	struct dtc_cmp_stats st;
+	uint8_t n_samples[DTC_CMP_DIFF_MAX];
+	struct dtc_cmp_sample samples[DTC_CMP_DIFF_MAX][DTC_CMP_SAMPLES];
+};
+
+#define DTC_CMP_ADMIT_SLOTS 1024     /* admission filter counters (misses per hash slot) */
+
+/* Everything a worker accumulates; copied whole by a snapshot. */
+struct dtc_cmp_body {
+	struct dtc_cmp_stats all;
+	struct dtc_hist online_last, test_last; /* time to the last byte, us */
+	uint64_t keys_admitted, keys_evicted;
+	uint32_t n_keys, cap_keys;
+	struct dtc_cmp_key other;    /* every key not in the table ("other") */
+	uint32_t admit[DTC_CMP_ADMIT_SLOTS];
+	uint64_t hash[DTC_CMP_KEYS_MAX];
+	struct dtc_cmp_key keys[];   /* cap_keys entries */
+};
+
+struct dtc_cmp;
+
+/* K keys (1..DTC_CMP_KEYS_MAX) on a NUMA socket; NULL with rte_errno (EINVAL, ENOMEM). */
+struct dtc_cmp *dtc_cmp_create(unsigned int keys, int socket_id);
+void dtc_cmp_free(struct dtc_cmp *c);
+/* Bytes dtc_cmp_create allocates (for -m sizing). */
+size_t dtc_cmp_mem_size(unsigned int keys);
+size_t dtc_cmp_body_size(unsigned int keys);
+
+/* Fold one request and its answers in; returns the enum dtc_cmp_diff (or DTC_CMP_EQUAL). */
+int dtc_cmp_add(struct dtc_cmp *c, const struct dtc_cmp_pair *p);
+
+/* The live body: only for its owner, or once the owner has stopped. */
+const struct dtc_cmp_body *dtc_cmp_body(const struct dtc_cmp *c);
+
+/* Snapshots: the reader asks (request) and later takes the copy (0) once the owner has made
+ * it in dtc_cmp_poll(), or gets -EAGAIN.  dtc_cmp_poll is cheap when nothing was asked. */
+void dtc_cmp_snap_request(struct dtc_cmp *c);
+int dtc_cmp_snap_get(struct dtc_cmp *c, const struct dtc_cmp_body **b);
+void dtc_cmp_poll(struct dtc_cmp *c);
+
+/*
+ * Merge bodies (the workers') into dst (cap_keys = K, allocated with dtc_cmp_body_alloc):
+ * keys of one name add up, the K with the most compared requests stay keys, the others go to
+ * "other".  dst is overwritten.
+ */
+struct dtc_cmp_body *dtc_cmp_body_alloc(unsigned int keys);
+void dtc_cmp_body_free(struct dtc_cmp_body *b);
+void dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *src,
+	unsigned int n);
+
+void dtc_cmp_stats_merge(struct dtc_cmp_stats *a, const struct dtc_cmp_stats *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DTC_COMPARE_H */
