@@ -24,41 +24,41 @@
 /* Histograms. */
 
 unsigned int
-dtc_hist_bucket(uint64_t v)
+dtc_cmp_hist_bucket(uint64_t v)
 {
 	unsigned int e;
 
-	if (v < DTC_HIST_SUB)
+	if (v < DTC_CMP_HIST_SUB)
 		return (unsigned int)v;
 	e = 63u - (unsigned int)__builtin_clzll(v);
-	if (e > DTC_HIST_MAX_EXP)
-		return DTC_HIST_BUCKETS - 1;
-	return (e - DTC_HIST_SUB_BITS + 1) * DTC_HIST_SUB +
-		(unsigned int)((v >> (e - DTC_HIST_SUB_BITS)) - DTC_HIST_SUB);
+	if (e > DTC_CMP_HIST_MAX_EXP)
+		return DTC_CMP_HIST_BUCKETS - 1;
+	return (e - DTC_CMP_HIST_SUB_BITS + 1) * DTC_CMP_HIST_SUB +
+		(unsigned int)((v >> (e - DTC_CMP_HIST_SUB_BITS)) - DTC_CMP_HIST_SUB);
 }
 
 uint64_t
-dtc_hist_bucket_lo(unsigned int i)
+dtc_cmp_hist_bucket_lo(unsigned int i)
 {
 	unsigned int e, m;
 
-	if (i < DTC_HIST_SUB)
+	if (i < DTC_CMP_HIST_SUB)
 		return i;
-	e = i / DTC_HIST_SUB + DTC_HIST_SUB_BITS - 1;
-	m = i % DTC_HIST_SUB + DTC_HIST_SUB;
-	return (uint64_t)m << (e - DTC_HIST_SUB_BITS);
+	e = i / DTC_CMP_HIST_SUB + DTC_CMP_HIST_SUB_BITS - 1;
+	m = i % DTC_CMP_HIST_SUB + DTC_CMP_HIST_SUB;
+	return (uint64_t)m << (e - DTC_CMP_HIST_SUB_BITS);
 }
 
 uint64_t
-dtc_hist_bucket_hi(unsigned int i)
+dtc_cmp_hist_bucket_hi(unsigned int i)
 {
-	if (i >= DTC_HIST_BUCKETS - 1)
+	if (i >= DTC_CMP_HIST_BUCKETS - 1)
 		return UINT64_MAX;
-	return dtc_hist_bucket_lo(i + 1) - 1;
+	return dtc_cmp_hist_bucket_lo(i + 1) - 1;
 }
 
 void
-dtc_hist_add(struct dtc_hist *h, uint64_t v)
+dtc_cmp_hist_add(struct dtc_cmp_hist *h, uint64_t v)
 {
 	if (h->n == 0 || v < h->min)
 		h->min = v;
@@ -66,12 +66,12 @@ dtc_hist_add(struct dtc_hist *h, uint64_t v)
 		h->max = v;
 	h->n++;
 	h->sum += v;
-	h->b[dtc_hist_bucket(v)]++;
+	h->b[dtc_cmp_hist_bucket(v)]++;
 }
 
 /* The value of the rank-th smallest sample (1-based). */
 static uint64_t
-hist_at_rank(const struct dtc_hist *h, uint64_t rank)
+hist_at_rank(const struct dtc_cmp_hist *h, uint64_t rank)
 {
 	uint64_t seen = 0, lo, hi, v;
 	unsigned int i;
@@ -82,15 +82,15 @@ hist_at_rank(const struct dtc_hist *h, uint64_t rank)
 		return h->max;
 	if (rank <= 1)
 		return h->min;
-	for (i = 0; i < DTC_HIST_BUCKETS; i++) {
+	for (i = 0; i < DTC_CMP_HIST_BUCKETS; i++) {
 		seen += h->b[i];
 		if (seen >= rank)
 			break;
 	}
-	if (i == DTC_HIST_BUCKETS)
+	if (i == DTC_CMP_HIST_BUCKETS)
 		return h->max;
-	lo = dtc_hist_bucket_lo(i);
-	hi = i == DTC_HIST_BUCKETS - 1 ? h->max : dtc_hist_bucket_hi(i);
+	lo = dtc_cmp_hist_bucket_lo(i);
+	hi = i == DTC_CMP_HIST_BUCKETS - 1 ? h->max : dtc_cmp_hist_bucket_hi(i);
 	v = lo + (hi - lo) / 2;
 	if (v < h->min)
 		v = h->min;
@@ -111,13 +111,13 @@ rank_of(uint64_t n, double q)
 }
 
 uint64_t
-dtc_hist_quantile(const struct dtc_hist *h, double q)
+dtc_cmp_hist_quantile(const struct dtc_cmp_hist *h, double q)
 {
 	return hist_at_rank(h, rank_of(h->n, q));
 }
 
 void
-dtc_hist_merge(struct dtc_hist *a, const struct dtc_hist *b)
+dtc_cmp_hist_merge(struct dtc_cmp_hist *a, const struct dtc_cmp_hist *b)
 {
 	unsigned int i;
 
@@ -129,23 +129,23 @@ dtc_hist_merge(struct dtc_hist *a, const struct dtc_hist *b)
 		a->max = b->max;
 	a->n += b->n;
 	a->sum += b->sum;
-	for (i = 0; i < DTC_HIST_BUCKETS; i++)
+	for (i = 0; i < DTC_CMP_HIST_BUCKETS; i++)
 		a->b[i] += b->b[i];
 }
 
 void
-dtc_shist_add(struct dtc_shist *h, int64_t v)
+dtc_cmp_shist_add(struct dtc_cmp_shist *h, int64_t v)
 {
 	if (v < 0)
-		dtc_hist_add(&h->neg, v == INT64_MIN ? (uint64_t)INT64_MAX : (uint64_t)-v);
+		dtc_cmp_hist_add(&h->neg, v == INT64_MIN ? (uint64_t)INT64_MAX : (uint64_t)-v);
 	else
-		dtc_hist_add(&h->pos, (uint64_t)v);
+		dtc_cmp_hist_add(&h->pos, (uint64_t)v);
 }
 
 int64_t
-dtc_shist_quantile(const struct dtc_shist *h, double q)
+dtc_cmp_shist_quantile(const struct dtc_cmp_shist *h, double q)
 {
-	uint64_t n = dtc_shist_count(h), r;
+	uint64_t n = dtc_cmp_shist_count(h), r;
 
 	if (n == 0)
 		return 0;
@@ -159,10 +159,10 @@ dtc_shist_quantile(const struct dtc_shist *h, double q)
 }
 
 void
-dtc_shist_merge(struct dtc_shist *a, const struct dtc_shist *b)
+dtc_cmp_shist_merge(struct dtc_cmp_shist *a, const struct dtc_cmp_shist *b)
 {
-	dtc_hist_merge(&a->neg, &b->neg);
-	dtc_hist_merge(&a->pos, &b->pos);
+	dtc_cmp_hist_merge(&a->neg, &b->neg);
+	dtc_cmp_hist_merge(&a->pos, &b->pos);
 }
 
 /* ------------------------------------------------------------------ */
@@ -334,9 +334,9 @@ stats_add(struct dtc_cmp_stats *s, const struct dtc_cmp_pair *p, const struct pa
 		}
 	}
 	if (ev->timed) {
-		dtc_hist_add(&s->online, ev->lat_on);
-		dtc_hist_add(&s->test, ev->lat_te);
-		dtc_shist_add(&s->delta, ev->delta);
+		dtc_cmp_hist_add(&s->online, ev->lat_on);
+		dtc_cmp_hist_add(&s->test, ev->lat_te);
+		dtc_cmp_shist_add(&s->delta, ev->delta);
 	}
 }
 
@@ -473,9 +473,9 @@ dtc_cmp_add(struct dtc_cmp *c, const struct dtc_cmp_pair *p)
 	stats_add(&b->all, p, &ev);
 	stats_add(&k->st, p, &ev);
 	if (ev.timed) {
-		dtc_hist_add(&b->online_last, p->online.last_us >= p->online_req_us ?
+		dtc_cmp_hist_add(&b->online_last, p->online.last_us >= p->online_req_us ?
 			p->online.last_us - p->online_req_us : 0);
-		dtc_hist_add(&b->test_last, p->test.last_us >= p->test_req_us ?
+		dtc_cmp_hist_add(&b->test_last, p->test.last_us >= p->test_req_us ?
 			p->test.last_us - p->test_req_us : 0);
 	}
 	if (ev.diff != DTC_CMP_EQUAL)
@@ -534,9 +534,9 @@ dtc_cmp_stats_merge(struct dtc_cmp_stats *a, const struct dtc_cmp_stats *b)
 	for (i = 0; i < DTC_CMP_CELLS; i++)
 		if (b->cells[i].n != 0)
 			matrix_add(a, b->cells[i].online, b->cells[i].test, b->cells[i].n);
-	dtc_hist_merge(&a->online, &b->online);
-	dtc_hist_merge(&a->test, &b->test);
-	dtc_shist_merge(&a->delta, &b->delta);
+	dtc_cmp_hist_merge(&a->online, &b->online);
+	dtc_cmp_hist_merge(&a->test, &b->test);
+	dtc_cmp_shist_merge(&a->delta, &b->delta);
 }
 
 static void
@@ -630,8 +630,8 @@ dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *src, u
 		const struct dtc_cmp_body *s = src[i];
 
 		dtc_cmp_stats_merge(&dst->all, &s->all);
-		dtc_hist_merge(&dst->online_last, &s->online_last);
-		dtc_hist_merge(&dst->test_last, &s->test_last);
+		dtc_cmp_hist_merge(&dst->online_last, &s->online_last);
+		dtc_cmp_hist_merge(&dst->test_last, &s->test_last);
 		dst->keys_admitted += s->keys_admitted;
 		dst->keys_evicted += s->keys_evicted;
 		key_merge(&dst->other, &s->other);

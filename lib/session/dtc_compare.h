@@ -6,10 +6,10 @@
  * The online/test comparison (issue 13): per request, the online answer (from the mirror) and
  * the test answer, folded into constant-memory statistics.
  *
- *  - struct dtc_hist: a log-bucket latency histogram (HdrHistogram-style: 16 linear
+ *  - struct dtc_cmp_hist: a log-bucket latency histogram (HdrHistogram-style: 16 linear
  *    sub-buckets per power of two, so a quantile is within 1/32 of the true value, exact
  *    below 16 us and for the maximum), 544 buckets covering 0 .. 2^37 us;
- *  - struct dtc_shist: the same for a signed value (the test - online delta);
+ *  - struct dtc_cmp_shist: the same for a signed value (the test - online delta);
  *  - struct dtc_cmp: one per worker lcore.  Totals, the outcome matrix (online x test),
  *    the length differences, and per request key (lib/proto/dtc_classify.h) the same figures
  *    for at most K keys: a heavy-hitters table (Space-Saving with an admission filter), every
@@ -37,38 +37,38 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 /* Histograms. */
 
-#define DTC_HIST_SUB_BITS 4
-#define DTC_HIST_SUB (1u << DTC_HIST_SUB_BITS)
-#define DTC_HIST_MAX_EXP 36 /* values from 2^37 us (38 h) on share the top bucket */
-#define DTC_HIST_BUCKETS ((DTC_HIST_MAX_EXP - DTC_HIST_SUB_BITS + 2) * DTC_HIST_SUB)
+#define DTC_CMP_HIST_SUB_BITS 4
+#define DTC_CMP_HIST_SUB (1u << DTC_CMP_HIST_SUB_BITS)
+#define DTC_CMP_HIST_MAX_EXP 36 /* values from 2^37 us (38 h) on share the top bucket */
+#define DTC_CMP_HIST_BUCKETS ((DTC_CMP_HIST_MAX_EXP - DTC_CMP_HIST_SUB_BITS + 2) * DTC_CMP_HIST_SUB)
 
-struct dtc_hist {
+struct dtc_cmp_hist {
 	uint64_t n;
 	uint64_t sum;
 	uint64_t min, max;           /* exact; min is meaningless when n == 0 */
-	uint64_t b[DTC_HIST_BUCKETS];
+	uint64_t b[DTC_CMP_HIST_BUCKETS];
 };
 
-struct dtc_shist {
-	struct dtc_hist neg;         /* magnitudes of the negative values */
-	struct dtc_hist pos;         /* zero and positive values */
+struct dtc_cmp_shist {
+	struct dtc_cmp_hist neg;         /* magnitudes of the negative values */
+	struct dtc_cmp_hist pos;         /* zero and positive values */
 };
 
-void dtc_hist_add(struct dtc_hist *h, uint64_t v);
+void dtc_cmp_hist_add(struct dtc_cmp_hist *h, uint64_t v);
 /* The value at quantile q (0 < q <= 1; 1 = max): the middle of its bucket, within [min, max].
  * 0 when empty. */
-uint64_t dtc_hist_quantile(const struct dtc_hist *h, double q);
-void dtc_hist_merge(struct dtc_hist *a, const struct dtc_hist *b);
+uint64_t dtc_cmp_hist_quantile(const struct dtc_cmp_hist *h, double q);
+void dtc_cmp_hist_merge(struct dtc_cmp_hist *a, const struct dtc_cmp_hist *b);
 /* The bucket of a value and a bucket's lowest and highest value (exporters, tests). */
-unsigned int dtc_hist_bucket(uint64_t v);
-uint64_t dtc_hist_bucket_lo(unsigned int i);
-uint64_t dtc_hist_bucket_hi(unsigned int i);
+unsigned int dtc_cmp_hist_bucket(uint64_t v);
+uint64_t dtc_cmp_hist_bucket_lo(unsigned int i);
+uint64_t dtc_cmp_hist_bucket_hi(unsigned int i);
 
-void dtc_shist_add(struct dtc_shist *h, int64_t v);
-int64_t dtc_shist_quantile(const struct dtc_shist *h, double q);
-void dtc_shist_merge(struct dtc_shist *a, const struct dtc_shist *b);
+void dtc_cmp_shist_add(struct dtc_cmp_shist *h, int64_t v);
+int64_t dtc_cmp_shist_quantile(const struct dtc_cmp_shist *h, double q);
+void dtc_cmp_shist_merge(struct dtc_cmp_shist *a, const struct dtc_cmp_shist *b);
 static inline uint64_t
-dtc_shist_count(const struct dtc_shist *h)
+dtc_cmp_shist_count(const struct dtc_cmp_shist *h)
 {
 	return h->neg.n + h->pos.n;
 }
@@ -148,8 +148,8 @@ struct dtc_cmp_stats {
 	uint64_t len_diff[DTC_CMP_LEN_BUCKETS];
 	uint64_t cells_other;        /* matrix entries that found no free cell */
 	struct dtc_cmp_cell cells[DTC_CMP_CELLS];
-	struct dtc_hist online, test; /* time to first byte, us (both answers present) */
-	struct dtc_shist delta;      /* test - online, us */
+	struct dtc_cmp_hist online, test; /* time to first byte, us (both answers present) */
+	struct dtc_cmp_shist delta;      /* test - online, us */
 };
 
 struct dtc_cmp_key {
@@ -166,7 +166,7 @@ struct dtc_cmp_key {
 /* Everything a worker accumulates; copied whole by a snapshot. */
 struct dtc_cmp_body {
 	struct dtc_cmp_stats all;
-	struct dtc_hist online_last, test_last; /* time to the last byte, us */
+	struct dtc_cmp_hist online_last, test_last; /* time to the last byte, us */
 	uint64_t keys_admitted, keys_evicted;
 	uint32_t n_keys, cap_keys;
 	struct dtc_cmp_key other;    /* every key not in the table ("other") */

@@ -66,24 +66,24 @@ test_buckets(void)
 	uint64_t v;
 
 	dtc_check_case = "buckets";
-	CHECK_EQ(dtc_hist_bucket_lo(0), 0);
-	for (i = 0; i + 1 < DTC_HIST_BUCKETS; i++) {
-		CHECK_EQ(dtc_hist_bucket_hi(i) + 1, dtc_hist_bucket_lo(i + 1));
-		CHECK_EQ(dtc_hist_bucket(dtc_hist_bucket_lo(i)), i);
-		CHECK_EQ(dtc_hist_bucket(dtc_hist_bucket_hi(i)), i);
+	CHECK_EQ(dtc_cmp_hist_bucket_lo(0), 0);
+	for (i = 0; i + 1 < DTC_CMP_HIST_BUCKETS; i++) {
+		CHECK_EQ(dtc_cmp_hist_bucket_hi(i) + 1, dtc_cmp_hist_bucket_lo(i + 1));
+		CHECK_EQ(dtc_cmp_hist_bucket(dtc_cmp_hist_bucket_lo(i)), i);
+		CHECK_EQ(dtc_cmp_hist_bucket(dtc_cmp_hist_bucket_hi(i)), i);
 	}
 	for (i = 0; i < 100000; i++) {
 		unsigned int b;
 
 		v = rnd() >> (rnd() % 64);
-		b = dtc_hist_bucket(v);
-		CHECK(b < DTC_HIST_BUCKETS);
-		CHECK(v >= dtc_hist_bucket_lo(b) && v <= dtc_hist_bucket_hi(b));
+		b = dtc_cmp_hist_bucket(v);
+		CHECK(b < DTC_CMP_HIST_BUCKETS);
+		CHECK(v >= dtc_cmp_hist_bucket_lo(b) && v <= dtc_cmp_hist_bucket_hi(b));
 	}
-	CHECK_EQ(dtc_hist_bucket(UINT64_MAX), DTC_HIST_BUCKETS - 1);
-	CHECK_EQ(dtc_hist_bucket(15), 15);
-	CHECK_EQ(dtc_hist_bucket(16), 16);
-	CHECK_EQ(dtc_hist_bucket(33), dtc_hist_bucket(32));
+	CHECK_EQ(dtc_cmp_hist_bucket(UINT64_MAX), DTC_CMP_HIST_BUCKETS - 1);
+	CHECK_EQ(dtc_cmp_hist_bucket(15), 15);
+	CHECK_EQ(dtc_cmp_hist_bucket(16), 16);
+	CHECK_EQ(dtc_cmp_hist_bucket(33), dtc_cmp_hist_bucket(32));
 }
 
 static void
@@ -93,24 +93,24 @@ test_hist_quantiles(void)
 	enum { N = 20000 };
 	static uint64_t v[N];
 	static int64_t sv[N];
-	struct dtc_hist *h = calloc(1, sizeof(*h)), *h2 = calloc(1, sizeof(*h2)),
+	struct dtc_cmp_hist *h = calloc(1, sizeof(*h)), *h2 = calloc(1, sizeof(*h2)),
 		*hm = calloc(1, sizeof(*hm));
-	struct dtc_shist *s = calloc(1, sizeof(*s));
+	struct dtc_cmp_shist *s = calloc(1, sizeof(*s));
 	unsigned int i, q;
 
 	dtc_check_case = "hist quantiles";
-	CHECK_EQ(dtc_hist_quantile(h, 0.5), 0);
-	CHECK_EQ(dtc_shist_quantile(s, 0.5), 0);
+	CHECK_EQ(dtc_cmp_hist_quantile(h, 0.5), 0);
+	CHECK_EQ(dtc_cmp_shist_quantile(s, 0.5), 0);
 	for (i = 0; i < N; i++) {
 		/* log-uniform from 1 us to ~1 s: every bucket range gets used */
 		v[i] = (uint64_t)exp((double)(rnd() % 1000000) / 1000000.0 * log(1e6)) +
 			rnd() % 3;
-		dtc_hist_add(i % 2 ? h : h2, v[i]);
-		dtc_hist_add(hm, v[i]);
+		dtc_cmp_hist_add(i % 2 ? h : h2, v[i]);
+		dtc_cmp_hist_add(hm, v[i]);
 		sv[i] = (int64_t)v[i] - 2000;
-		dtc_shist_add(s, sv[i]);
+		dtc_cmp_shist_add(s, sv[i]);
 	}
-	dtc_hist_merge(h, h2);
+	dtc_cmp_hist_merge(h, h2);
 	CHECK(memcmp(h, hm, sizeof(*h)) == 0);
 	qsort(v, N, sizeof(v[0]), cmp_u64);
 	qsort(sv, N, sizeof(sv[0]), cmp_i64);
@@ -118,32 +118,32 @@ test_hist_quantiles(void)
 	CHECK_EQ(h->max, v[N - 1]);
 	CHECK_EQ(h->min, v[0]);
 	for (q = 0; q < RTE_DIM(qs); q++) {
-		uint64_t got = dtc_hist_quantile(h, qs[q]), want = exact_q(v, N, qs[q]);
-		int64_t sgot = dtc_shist_quantile(s, qs[q]), swant = sv[(size_t)ceil(qs[q] * N) - 1];
+		uint64_t got = dtc_cmp_hist_quantile(h, qs[q]), want = exact_q(v, N, qs[q]);
+		int64_t sgot = dtc_cmp_shist_quantile(s, qs[q]), swant = sv[(size_t)ceil(qs[q] * N) - 1];
 
 		CHECKF(close_enough((double)got, (double)want), "q %.3f got %" PRIu64 " want %"
 			PRIu64, qs[q], got, want);
 		CHECKF(close_enough((double)sgot, (double)swant), "signed q %.3f got %" PRId64
 			" want %" PRId64, qs[q], sgot, swant);
 	}
-	CHECK_EQ(dtc_hist_quantile(h, 1.0), v[N - 1]);
-	CHECK_EQ(dtc_shist_quantile(s, 1.0), sv[N - 1]);
-	CHECK_EQ(dtc_shist_quantile(s, 0.00001), sv[0]);
+	CHECK_EQ(dtc_cmp_hist_quantile(h, 1.0), v[N - 1]);
+	CHECK_EQ(dtc_cmp_shist_quantile(s, 1.0), sv[N - 1]);
+	CHECK_EQ(dtc_cmp_shist_quantile(s, 0.00001), sv[0]);
 	/* one value: every quantile is it */
 	memset(h2, 0, sizeof(*h2));
-	dtc_hist_add(h2, 12345);
-	CHECK_EQ(dtc_hist_quantile(h2, 0.5), 12345);
-	CHECK_EQ(dtc_hist_quantile(h2, 0.999), 12345);
+	dtc_cmp_hist_add(h2, 12345);
+	CHECK_EQ(dtc_cmp_hist_quantile(h2, 0.5), 12345);
+	CHECK_EQ(dtc_cmp_hist_quantile(h2, 0.999), 12345);
 	/* huge values stay ordered */
-	dtc_hist_add(h2, UINT64_MAX);
-	CHECK_EQ(dtc_hist_quantile(h2, 1.0), UINT64_MAX);
+	dtc_cmp_hist_add(h2, UINT64_MAX);
+	CHECK_EQ(dtc_cmp_hist_quantile(h2, 1.0), UINT64_MAX);
 	memset(s, 0, sizeof(*s));
-	dtc_shist_add(s, INT64_MIN);
-	dtc_shist_add(s, -5);
-	dtc_shist_add(s, 7);
-	CHECK_EQ(dtc_shist_quantile(s, 0.5), -5);
-	CHECK_EQ(dtc_shist_quantile(s, 1.0), 7);
-	CHECK(dtc_shist_quantile(s, 0.1) < -(int64_t)1e18);
+	dtc_cmp_shist_add(s, INT64_MIN);
+	dtc_cmp_shist_add(s, -5);
+	dtc_cmp_shist_add(s, 7);
+	CHECK_EQ(dtc_cmp_shist_quantile(s, 0.5), -5);
+	CHECK_EQ(dtc_cmp_shist_quantile(s, 1.0), 7);
+	CHECK(dtc_cmp_shist_quantile(s, 0.1) < -(int64_t)1e18);
 	free(h);
 	free(h2);
 	free(hm);
@@ -223,7 +223,7 @@ check_conserved(const struct dtc_cmp_body *b)
 	for (d = 0; d < DTC_CMP_DIFF_MAX; d++)
 		CHECK_EQ(sum->diff[d], b->all.diff[d]);
 	CHECK_EQ(sum->online.n, b->all.online.n);
-	CHECK_EQ(dtc_shist_count(&sum->delta), dtc_shist_count(&b->all.delta));
+	CHECK_EQ(dtc_cmp_shist_count(&sum->delta), dtc_cmp_shist_count(&b->all.delta));
 	CHECK_EQ(b->all.pairs, b->all.compared + b->all.diff[DTC_CMP_DIFF_online_missing]);
 	CHECK_EQ(b->all.compared, b->all.equal + b->all.diff[DTC_CMP_DIFF_test_reset] +
 		b->all.diff[DTC_CMP_DIFF_test_missing] + b->all.diff[DTC_CMP_DIFF_outcome] +
@@ -296,8 +296,8 @@ test_pairs(void)
 	CHECK(k != NULL);
 	if (k != NULL) {
 		CHECK_EQ(k->st.equal, 100);
-		CHECK_EQ(dtc_shist_quantile(&k->st.delta, 0.99), 2000);
-		CHECK(close_enough((double)dtc_hist_quantile(&k->st.test, 0.5), 3000));
+		CHECK_EQ(dtc_cmp_shist_quantile(&k->st.delta, 0.99), 2000);
+		CHECK(close_enough((double)dtc_cmp_hist_quantile(&k->st.test, 0.5), 3000));
 		for (i = 0; i < DTC_CMP_DIFF_MAX; i++)
 			CHECK_EQ(k->n_samples[i], 0);
 	}
@@ -305,7 +305,7 @@ test_pairs(void)
 	CHECK(k != NULL);
 	if (k != NULL) {
 		CHECK_EQ(cell(&k->st, 200, 500), 30);
-		CHECK_EQ(dtc_shist_quantile(&k->st.delta, 1.0), 0);
+		CHECK_EQ(dtc_cmp_shist_quantile(&k->st.delta, 1.0), 0);
 		/* 5 samples kept out of 30, with the bytes of both answers */
 		CHECK_EQ(k->n_samples[DTC_CMP_DIFF_outcome], DTC_CMP_SAMPLES);
 		CHECK(memcmp(k->samples[DTC_CMP_DIFF_outcome][0].test, "HTTP/1.1 500", 12) == 0);
@@ -434,8 +434,8 @@ test_snapshot_and_merge(void)
 	CHECK_EQ(cell(&k->st, 200, 200), 10);
 	CHECK_EQ(cell(&k->st, 200, 404), 10);
 	CHECK_EQ(k->n_samples[DTC_CMP_DIFF_outcome], DTC_CMP_SAMPLES);
-	CHECK_EQ(dtc_shist_quantile(&k->st.delta, 1.0), 200);
-	CHECK_EQ(dtc_shist_quantile(&k->st.delta, 0.5), 0);
+	CHECK_EQ(dtc_cmp_shist_quantile(&k->st.delta, 1.0), 200);
+	CHECK_EQ(dtc_cmp_shist_quantile(&k->st.delta, 0.5), 0);
 	check_conserved(m);
 	/* merging again gives the same (dst is overwritten) */
 	dtc_cmp_merge(m, snap, 2);
