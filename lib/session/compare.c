@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #include <rte_malloc.h>
 
 #include "dtc_compare.h"
+
+#define SEQ_GT32(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
+#define SEQ_LT32(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 
 /* ------------------------------------------------------------------ */
 /* Histograms. */
@@ -445,7 +449,7 @@ evaluate(const struct dtc_cmp_pair *p, enum dtc_cls_proto proto, struct pair_eva
 		ev->diff = DTC_CMP_DIFF_outcome;
 	else if (on->len != te->len)
 		ev->diff = DTC_CMP_DIFF_length;
-	else if (on->head_len != te->head_len || (hl > 0 && memcmp(on->head, te->head, hl) != 0))
+	else if (hl > 0 && memcmp(on->head, te->head, hl) != 0) /* what both sides kept */
 		ev->diff = DTC_CMP_DIFF_bytes;
 	else
 		ev->diff = DTC_CMP_EQUAL;
@@ -633,6 +637,8 @@ dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *src, u
 		dtc_cmp_hist_merge(&dst->online_last, &s->online_last);
 		dtc_cmp_hist_merge(&dst->test_last, &s->test_last);
 		dst->keys_admitted += s->keys_admitted;
+		dst->no_record += s->no_record;
+		dst->not_sent += s->not_sent;
 		dst->keys_evicted += s->keys_evicted;
 		key_merge(&dst->other, &s->other);
 		for (j = 0; j < s->n_keys; j++) {
@@ -672,4 +678,340 @@ dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *src, u
 	}
 	free(grp);
 	free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pairing. */
+
+#define PEND_HEAD 48                 /* first bytes kept per request and answer */
+#define PF_RELEASED 0x01             /* the copy went out */
+#define PF_ON_SEEN 0x02
+#define PF_ON_RST 0x04
+#define PF_TE_SEEN 0x08
+#define PF_TE_RST 0x10
+
+struct pend {
+	uint32_t next;
+	uint32_t ack;                /* where the online answer starts (online server seq) */
+	uint32_t on_hi;              /* end of the furthest online answer byte, from ack */
+	uint32_t te_len;
+	uint16_t port;
+	uint8_t proto, fl;
+	uint8_t req_len, on_hl, te_hl, pad;
+	uint64_t on_req, on_first, on_last;
+	uint64_t te_req, te_first, te_last;
+	uint8_t req[PEND_HEAD];
+	uint8_t on[PEND_HEAD];
+	uint8_t te[PEND_HEAD];
+};
+
+struct sess_fifo {
+	uint32_t head, tail;         /* PEND_NIL: empty */
+};
+
+#define PEND_NIL UINT32_MAX
+#define PEND_BROKEN (UINT32_MAX - 1) /* head: the session is not compared (no record) */
+
+struct dtc_cmp_pairs {
+	struct dtc_cmp *cmp;
+	uint32_t max_sessions, records, free_head, in_use;
+	uint8_t proto[DTC_CMP_XFER_MAX];
+	struct sess_fifo *fifo;
+	struct pend *rec;
+};
+
+size_t
+dtc_cmp_pairs_mem_size(uint32_t max_sessions, uint32_t records)
+{
+	return sizeof(struct dtc_cmp_pairs) + (size_t)max_sessions * sizeof(struct sess_fifo) +
+		(size_t)records * sizeof(struct pend) + 3 * RTE_CACHE_LINE_SIZE;
+}
+
+struct dtc_cmp_pairs *
+dtc_cmp_pairs_create(struct dtc_cmp *c, uint32_t max_sessions, uint32_t records, int socket_id)
+{
+	struct dtc_cmp_pairs *p;
+	uint32_t i;
+
+	if (c == NULL || max_sessions == 0 || records == 0 || records >= PEND_BROKEN) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	p = rte_zmalloc_socket("dtc_cmp_pairs", sizeof(*p), RTE_CACHE_LINE_SIZE, socket_id);
+	if (p == NULL)
+		goto nomem;
+	p->fifo = rte_malloc_socket("dtc_cmp_fifo", (size_t)max_sessions * sizeof(*p->fifo),
+		RTE_CACHE_LINE_SIZE, socket_id);
+	p->rec = rte_malloc_socket("dtc_cmp_rec", (size_t)records * sizeof(*p->rec),
+		RTE_CACHE_LINE_SIZE, socket_id);
+	if (p->fifo == NULL || p->rec == NULL)
+		goto nomem;
+	p->cmp = c;
+	p->max_sessions = max_sessions;
+	p->records = records;
+	memset(p->proto, DTC_CLS_AUTO, sizeof(p->proto));
+	for (i = 0; i < max_sessions; i++)
+		p->fifo[i].head = p->fifo[i].tail = PEND_NIL;
+	for (i = 0; i < records; i++)
+		p->rec[i].next = i + 1 < records ? i + 1 : PEND_NIL;
+	p->free_head = 0;
+	return p;
+nomem:
+	dtc_cmp_pairs_free(p);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+dtc_cmp_pairs_free(struct dtc_cmp_pairs *p)
+{
+	if (p == NULL)
+		return;
+	rte_free(p->fifo);
+	rte_free(p->rec);
+	rte_free(p);
+}
+
+void
+dtc_cmp_pairs_set_proto(struct dtc_cmp_pairs *p, unsigned int x, uint8_t proto)
+{
+	if (x < DTC_CMP_XFER_MAX)
+		p->proto[x] = proto;
+}
+
+uint32_t
+dtc_cmp_pairs_in_use(const struct dtc_cmp_pairs *p)
+{
+	return p->in_use;
+}
+
+static inline struct sess_fifo *
+fifo_of(struct dtc_cmp_pairs *p, uint32_t sid)
+{
+	return sid < p->max_sessions ? &p->fifo[sid] : NULL;
+}
+
+/* Append bytes at offset off of a kept head (only while it stays contiguous). */
+static void
+head_put(uint8_t *head, uint8_t *hl, uint32_t off, const uint8_t *data, uint16_t len)
+{
+	uint32_t end = off + len, n;
+
+	if (data == NULL || off > *hl || *hl >= PEND_HEAD || end <= *hl)
+		return;
+	n = RTE_MIN(end, (uint32_t)PEND_HEAD) - *hl;
+	memcpy(head + *hl, data + (*hl - off), n);
+	*hl = (uint8_t)(*hl + n);
+}
+
+static void
+pend_pair(struct dtc_cmp_pairs *p, const struct pend *r)
+{
+	struct dtc_cmp_pair pr;
+
+	memset(&pr, 0, sizeof(pr));
+	pr.proto = r->proto;
+	pr.port = r->port;
+	pr.req = r->req;
+	pr.req_len = r->req_len;
+	pr.online_req_us = r->on_req;
+	pr.test_req_us = r->te_req;
+	if (r->fl & PF_ON_SEEN) {
+		pr.online.first_us = r->on_first;
+		pr.online.last_us = r->on_last;
+		pr.online.len = r->on_hi;
+		pr.online.head = r->on;
+		pr.online.head_len = r->on_hl;
+	}
+	pr.online.reset = (r->fl & PF_ON_RST) != 0;
+	if (r->fl & PF_TE_SEEN) {
+		pr.test.first_us = r->te_first;
+		pr.test.last_us = r->te_last;
+		pr.test.len = r->te_len;
+		pr.test.head = r->te;
+		pr.test.head_len = r->te_hl;
+	}
+	pr.test.reset = (r->fl & PF_TE_RST) != 0;
+	dtc_cmp_add(p->cmp, &pr);
+}
+
+/* Take the head record off its FIFO and back to the pool. */
+static void
+pend_pop(struct dtc_cmp_pairs *p, struct sess_fifo *f)
+{
+	uint32_t i = f->head;
+
+	f->head = p->rec[i].next;
+	if (f->head == PEND_NIL)
+		f->tail = PEND_NIL;
+	p->rec[i].next = p->free_head;
+	p->free_head = i;
+	p->in_use--;
+}
+
+void
+dtc_cmp_online_req(struct dtc_cmp_pairs *p, uint32_t sid, uint8_t xfer, uint16_t port,
+	uint32_t ack, uint64_t t_us, const uint8_t *data, uint16_t len)
+{
+	struct sess_fifo *f = fifo_of(p, sid);
+	struct pend *r;
+	uint32_t i;
+
+	if (f == NULL || len == 0)
+		return;
+	if (f->head == PEND_BROKEN) {
+		if (SEQ_GT32(ack, f->tail)) /* tail: the last ACK seen */
+			p->cmp->live->no_record++;
+		f->tail = ack;
+		return;
+	}
+	if (f->tail != PEND_NIL) {
+		r = &p->rec[f->tail];
+		if (!SEQ_GT32(ack, r->ack)) {
+			/* the same request goes on (or a pipelined one): its last byte moves */
+			r->on_req = t_us;
+			head_put(r->req, &r->req_len, r->req_len, data, len);
+			return;
+		}
+	}
+	i = p->free_head;
+	if (i == PEND_NIL) {
+		/* Out of records.  The FIFO must stay aligned with the engine's releases, which a
+		 * missing entry would shift: the session is not compared any more (its queued
+		 * requests and every later one count as no_record) until it ends. */
+		while (f->head != PEND_NIL) {
+			p->cmp->live->no_record++;
+			pend_pop(p, f);
+		}
+		p->cmp->live->no_record++;
+		f->head = PEND_BROKEN;
+		f->tail = ack;
+		return;
+	}
+	r = &p->rec[i];
+	p->free_head = r->next;
+	p->in_use++;
+	memset(r, 0, offsetof(struct pend, req));
+	r->next = PEND_NIL;
+	r->ack = ack;
+	r->port = port;
+	r->proto = xfer < DTC_CMP_XFER_MAX ? p->proto[xfer] : DTC_CLS_AUTO;
+	r->on_req = t_us;
+	head_put(r->req, &r->req_len, 0, data, len);
+	if (f->tail == PEND_NIL)
+		f->head = i;
+	else
+		p->rec[f->tail].next = i;
+	f->tail = i;
+}
+
+void
+dtc_cmp_online_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t_us,
+	const uint8_t *data, uint16_t len, bool rst)
+{
+	struct sess_fifo *f = fifo_of(p, sid);
+	struct pend *r = NULL;
+	uint32_t i, off;
+
+	if (f == NULL || f->head >= PEND_BROKEN)
+		return;
+	/* the last request at or before seq: the tail nearly always */
+	if (!SEQ_LT32(seq, p->rec[f->tail].ack)) {
+		r = &p->rec[f->tail];
+	} else {
+		for (i = f->head; i != PEND_NIL; i = p->rec[i].next) {
+			if (SEQ_LT32(seq, p->rec[i].ack))
+				break;
+			r = &p->rec[i];
+		}
+	}
+	if (r == NULL)
+		return; /* before the first request: a greeting, or an answer already paired */
+	if (rst) {
+		r->fl |= PF_ON_RST;
+		return;
+	}
+	if (len == 0)
+		return;
+	off = seq - r->ack;
+	if (!(r->fl & PF_ON_SEEN) || t_us < r->on_first)
+		r->on_first = t_us;
+	if (!(r->fl & PF_ON_SEEN) || t_us > r->on_last)
+		r->on_last = t_us;
+	r->fl |= PF_ON_SEEN;
+	if (off + len > r->on_hi)
+		r->on_hi = off + len;
+	head_put(r->on, &r->on_hl, off, data, len);
+}
+
+void
+dtc_cmp_test_sent(struct dtc_cmp_pairs *p, uint32_t sid, bool newreq, uint64_t t_us)
+{
+	struct sess_fifo *f = fifo_of(p, sid);
+	struct pend *r;
+
+	if (f == NULL || f->head >= PEND_BROKEN)
+		return;
+	r = &p->rec[f->head];
+	if (newreq && (r->fl & PF_RELEASED)) {
+		pend_pair(p, r);
+		pend_pop(p, f);
+		if (f->head == PEND_NIL)
+			return;
+		r = &p->rec[f->head];
+	}
+	if (!(r->fl & PF_RELEASED)) {
+		if (!newreq)
+			return; /* not the start of a request we recorded */
+		r->fl |= PF_RELEASED;
+	}
+	r->te_req = t_us;
+}
+
+void
+dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us, const uint8_t *data,
+	uint16_t len, bool rst)
+{
+	struct sess_fifo *f = fifo_of(p, sid);
+	struct pend *r;
+
+	if (f == NULL || f->head >= PEND_BROKEN)
+		return;
+	r = &p->rec[f->head];
+	if (!(r->fl & PF_RELEASED))
+		return; /* before the copy of a recorded request went out */
+	if (rst) {
+		r->fl |= PF_TE_RST;
+		return;
+	}
+	if (len == 0)
+		return;
+	if (!(r->fl & PF_TE_SEEN))
+		r->te_first = t_us;
+	r->te_last = t_us;
+	r->fl |= PF_TE_SEEN;
+	head_put(r->te, &r->te_hl, r->te_len, data, len);
+	r->te_len += len;
+}
+
+void
+dtc_cmp_sess_end(struct dtc_cmp_pairs *p, uint32_t sid)
+{
+	struct sess_fifo *f = fifo_of(p, sid);
+
+	if (f == NULL)
+		return;
+	if (f->head == PEND_BROKEN) {
+		f->head = f->tail = PEND_NIL;
+		return;
+	}
+	while (f->head != PEND_NIL) {
+		struct pend *r = &p->rec[f->head];
+
+		if (r->fl & PF_RELEASED)
+			pend_pair(p, r);
+		else
+			p->cmp->live->not_sent++;
+		pend_pop(p, f);
+	}
 }

@@ -166,6 +166,8 @@ struct dtc_cmp_key {
 /* Everything a worker accumulates; copied whole by a snapshot. */
 struct dtc_cmp_body {
 	struct dtc_cmp_stats all;
+	uint64_t no_record;          /* requests not compared: the pairing pool was empty */
+	uint64_t not_sent;           /* requests whose session ended before the copy went out */
 	struct dtc_cmp_hist online_last, test_last; /* time to the last byte, us */
 	uint64_t keys_admitted, keys_evicted;
 	uint32_t n_keys, cap_keys;
@@ -207,6 +209,49 @@ void dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *s
 	unsigned int n);
 
 void dtc_cmp_stats_merge(struct dtc_cmp_stats *a, const struct dtc_cmp_stats *b);
+
+/* ------------------------------------------------------------------ */
+/*
+ * Pairing, per worker: each session (by its index in the engine, 0 .. max_sessions - 1) has a
+ * FIFO of the requests captured and not yet paired, taken from a pool of `records` entries
+ * (8 bytes per session plus the pool).  A request is the engine's: the first data of a
+ * session, then every captured segment whose ACK is beyond the previous one's (pipelined
+ * requests sharing an ACK are one).
+ *
+ *  - online side (the mirror): dtc_cmp_online_req() for every client data segment taken,
+ *    dtc_cmp_online_ans() for every online-server segment; an answer belongs to the last
+ *    request whose ACK it is at or beyond, so answers split over many segments, retransmitted
+ *    or reordered, land where they belong;
+ *  - test side (the engine): dtc_cmp_test_sent() for every client segment sent the first
+ *    time (newreq for the first of a request), dtc_cmp_test_ans() for the test server's
+ *    in-order bytes; the engine releases requests in capture order, one answer at a time, so
+ *    the oldest request is the one being answered;
+ *  - a request is paired (dtc_cmp_add) when the next one is released or its session ends.
+ */
+
+struct dtc_cmp_pairs;
+
+#define DTC_CMP_XFER_MAX 64          /* as DTC_XFER_MAX */
+
+/* NULL with rte_errno (EINVAL, ENOMEM). */
+struct dtc_cmp_pairs *dtc_cmp_pairs_create(struct dtc_cmp *c, uint32_t max_sessions,
+	uint32_t records, int socket_id);
+void dtc_cmp_pairs_free(struct dtc_cmp_pairs *p);
+size_t dtc_cmp_pairs_mem_size(uint32_t max_sessions, uint32_t records);
+/* The protocol of -x map x (enum dtc_cls_proto or DTC_CLS_AUTO, the default). */
+void dtc_cmp_pairs_set_proto(struct dtc_cmp_pairs *p, unsigned int x, uint8_t proto);
+/* Records in use now (tests). */
+uint32_t dtc_cmp_pairs_in_use(const struct dtc_cmp_pairs *p);
+
+void dtc_cmp_online_req(struct dtc_cmp_pairs *p, uint32_t sid, uint8_t xfer, uint16_t port,
+	uint32_t ack, uint64_t t_us, const uint8_t *data, uint16_t len);
+void dtc_cmp_online_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t_us,
+	const uint8_t *data, uint16_t len, bool rst);
+void dtc_cmp_test_sent(struct dtc_cmp_pairs *p, uint32_t sid, bool newreq, uint64_t t_us);
+void dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us,
+	const uint8_t *data, uint16_t len, bool rst);
+/* The session ended: pair what was sent, count the rest not_sent, free its records. */
+void dtc_cmp_sess_end(struct dtc_cmp_pairs *p, uint32_t sid);
 
 #ifdef __cplusplus
 }

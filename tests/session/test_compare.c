@@ -450,6 +450,193 @@ test_snapshot_and_merge(void)
 	dtc_cmp_free(NULL);
 }
 
+/* ---------------------------------------------------------------- pairing */
+
+static char on_buf[8][64], te_buf[8][64];
+
+static const uint8_t *
+status_line(char *b, int st)
+{
+	snprintf(b, 64, "HTTP/1.1 %d X\r\nContent-Length: 10\r\n\r\n0123456789", st);
+	return (const uint8_t *)b;
+}
+
+static void
+req(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t ack, uint64_t t, const char *path)
+{
+	char r[64];
+
+	snprintf(r, sizeof(r), "GET %s HTTP/1.1\r\n\r\n", path);
+	dtc_cmp_online_req(p, sid, 0, 8080, ack, t, (const uint8_t *)r, (uint16_t)strlen(r));
+}
+
+/* An answer of `len` bytes in `pieces` segments from seq, times t, t+1, ... */
+static void
+online_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t, const uint8_t *a,
+	uint16_t len, unsigned int pieces)
+{
+	uint16_t off = 0, step = (uint16_t)((len + pieces - 1) / pieces);
+
+	while (off < len) {
+		uint16_t n = (uint16_t)RTE_MIN(step, len - off);
+
+		dtc_cmp_online_ans(p, sid, seq + off, t++, a + off, n, false);
+		off = (uint16_t)(off + n);
+	}
+}
+
+static void
+test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t, const uint8_t *a, uint16_t len,
+	unsigned int pieces)
+{
+	uint16_t off = 0, step = (uint16_t)((len + pieces - 1) / pieces);
+
+	while (off < len) {
+		uint16_t n = (uint16_t)RTE_MIN(step, len - off);
+
+		dtc_cmp_test_ans(p, sid, t++, a + off, n, false);
+		off = (uint16_t)(off + n);
+	}
+}
+
+/* A new comparison (8 keys) and pairer (16 sessions, 4 records), the old ones freed. */
+static void
+fresh(struct dtc_cmp **c, struct dtc_cmp_pairs **p, const struct dtc_cmp_body **b)
+{
+	dtc_cmp_pairs_free(*p);
+	dtc_cmp_free(*c);
+	*c = dtc_cmp_create(8, 0);
+	*p = dtc_cmp_pairs_create(*c, 16, 4, 0);
+	if (*c == NULL || *p == NULL)
+		abort();
+	*b = dtc_cmp_body(*c);
+}
+
+static void
+test_pairing(void)
+{
+	struct dtc_cmp *c = dtc_cmp_create(8, 0);
+	struct dtc_cmp_pairs *p = c ? dtc_cmp_pairs_create(c, 16, 4, 0) : NULL;
+	const struct dtc_cmp_body *b;
+	const struct dtc_cmp_key *k;
+	const uint8_t *a;
+	uint16_t al;
+	unsigned int i;
+
+	dtc_check_case = "pairing";
+	CHECK(p != NULL);
+	if (p == NULL)
+		return;
+	b = dtc_cmp_body(c);
+	CHECK(dtc_cmp_pairs_create(c, 0, 4, 0) == NULL);
+	CHECK(dtc_cmp_pairs_create(NULL, 4, 4, 0) == NULL);
+	CHECK(dtc_cmp_pairs_mem_size(1000, 100) > 1000 * 8 + 100 * 128);
+
+	/* three requests one after the other; the online answers split in 3 segments, the test
+	 * answers in 5; the online side runs ahead of the copy by all three requests */
+	a = status_line(on_buf[0], 200);
+	al = (uint16_t)strlen((const char *)a);
+	for (i = 0; i < 3; i++) {
+		req(p, 1, 1000 + i * al, 100 * i + 10, "/x");
+		online_ans(p, 1, 1000 + i * al, 100 * i + 20, status_line(on_buf[i], 200 + i), al,
+			3);
+	}
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 3);
+	for (i = 0; i < 3; i++) {
+		dtc_cmp_test_sent(p, 1, true, 10000 + 1000 * i);
+		test_ans(p, 1, 10000 + 1000 * i + 50, status_line(te_buf[i], 200 + i), al, 5);
+	}
+	CHECK_EQ(b->all.pairs, 2); /* the third waits for the next release or the end */
+	dtc_cmp_sess_end(p, 1);
+	CHECK_EQ(b->all.pairs, 3);
+	CHECK_EQ(b->all.equal, 3); /* a shift by one would have paired 200 with 201 */
+	CHECK_EQ(b->all.online.max, 10); /* 10 us request -> first online byte */
+	CHECK_EQ(b->all.test.max, 50);
+	CHECK_EQ(b->online_last.max, 12); /* three segments, 1 us apart */
+	CHECK_EQ(b->test_last.max, 54);
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 0);
+
+	/* pipelined requests (one ACK) are one request; a continuation moves its last byte */
+	fresh(&c, &p, &b);
+	req(p, 2, 5000, 10, "/a");
+	req(p, 2, 5000, 15, "/b");
+	online_ans(p, 2, 5000, 30, a, al, 1);
+	dtc_cmp_test_sent(p, 2, true, 100);
+	dtc_cmp_test_sent(p, 2, false, 105);
+	test_ans(p, 2, 125, a, al, 2);
+	/* the online answer of the second request never made it into the capture */
+	req(p, 2, 5000 + al, 200, "/c");
+	dtc_cmp_test_sent(p, 2, true, 300);
+	test_ans(p, 2, 310, a, al, 1);
+	/* the third: answered on both sides, the test's one reset */
+	req(p, 2, 5000 + 2 * al, 400, "/d");
+	online_ans(p, 2, 5000 + 2 * al, 420, a, al, 1);
+	dtc_cmp_test_sent(p, 2, true, 500);
+	dtc_cmp_test_ans(p, 2, 510, NULL, 0, true);
+	/* the fourth never went out */
+	req(p, 2, 5000 + 3 * al, 600, "/e");
+	dtc_cmp_sess_end(p, 2);
+	CHECK_EQ(b->all.pairs, 3);
+	CHECK_EQ(b->all.equal, 1);
+	CHECK_EQ(b->all.diff[DTC_CMP_DIFF_online_missing], 1);
+	CHECK_EQ(b->all.diff[DTC_CMP_DIFF_test_reset], 1);
+	CHECK_EQ(b->not_sent, 1);
+	k = find_key(b, "GET /a");
+	CHECK(k != NULL && k->st.pairs == 1 && k->st.online.max == 15 && k->st.test.max == 20);
+	CHECK(k != NULL && k->samples[0][0].req_len == 0); /* no sample for an equal pair */
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 0);
+
+	/* online answer segments reordered and repeated: the head and the length still right */
+	fresh(&c, &p, &b);
+	req(p, 3, 100, 10, "/r");
+	dtc_cmp_online_ans(p, 3, 100 + 20, 22, a + 20, (uint16_t)(al - 20), false);
+	dtc_cmp_online_ans(p, 3, 100, 21, a, 20, false);
+	dtc_cmp_online_ans(p, 3, 100, 23, a, 20, false);
+	dtc_cmp_online_ans(p, 3, 50, 24, a, 20, false); /* before the request: ignored */
+	dtc_cmp_test_sent(p, 3, true, 1000);
+	test_ans(p, 3, 1001, a, al, 1);
+	dtc_cmp_sess_end(p, 3);
+	CHECK_EQ(b->all.equal, 1);
+	CHECK_EQ(b->all.online.max, 11);
+
+	/* the pool (4 records) runs out: that session stops being compared, others go on */
+	fresh(&c, &p, &b);
+	req(p, 4, 10, 1, "/p");
+	req(p, 5, 10, 1, "/p");
+	req(p, 5, 20, 2, "/p");
+	req(p, 5, 30, 3, "/p");
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 4);
+	req(p, 5, 40, 4, "/p"); /* no record: session 5 is dropped (4 requests) */
+	CHECK_EQ(b->no_record, 4);
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 1);
+	req(p, 5, 50, 5, "/p");
+	CHECK_EQ(b->no_record, 5);
+	dtc_cmp_test_sent(p, 5, true, 10);
+	dtc_cmp_test_ans(p, 5, 11, a, al, false);
+	online_ans(p, 4, 10, 2, a, al, 1);
+	dtc_cmp_test_sent(p, 4, true, 10);
+	test_ans(p, 4, 11, a, al, 1);
+	dtc_cmp_sess_end(p, 5);
+	dtc_cmp_sess_end(p, 4);
+	CHECK_EQ(b->all.pairs, 1);
+	CHECK_EQ(b->all.equal, 1);
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 0);
+	/* session 5 ended: its index is compared again */
+	req(p, 5, 10, 1, "/p");
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 1);
+	dtc_cmp_sess_end(p, 5);
+	/* out-of-range session ids are ignored */
+	req(p, 16, 10, 1, "/p");
+	dtc_cmp_online_ans(p, 99, 10, 1, a, al, false);
+	dtc_cmp_test_sent(p, 99, true, 1);
+	dtc_cmp_test_ans(p, 99, 1, a, al, false);
+	dtc_cmp_sess_end(p, 99);
+	CHECK_EQ(dtc_cmp_pairs_in_use(p), 0);
+	dtc_cmp_pairs_free(p);
+	dtc_cmp_pairs_free(NULL);
+	dtc_cmp_free(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -462,6 +649,7 @@ main(int argc, char **argv)
 	test_pairs();
 	test_heavy_hitters();
 	test_snapshot_and_merge();
+	test_pairing();
 	dtc_test_eal_fini();
 	return dtc_check_end("test_session_compare");
 }
