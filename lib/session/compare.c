@@ -20,7 +20,9 @@
 #include <rte_malloc.h>
 
 #include "dtc_compare.h"
+#include "compare_private.h"
 
+#undef SEQ_GT32
 #define SEQ_GT32(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) > 0)
 #define SEQ_LT32(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
 
@@ -1014,4 +1016,24 @@ dtc_cmp_sess_end(struct dtc_cmp_pairs *p, uint32_t sid)
 			p->cmp->live->not_sent++;
 		pend_pop(p, f);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The engine's side (compare_private.h). */
+
+void
+cmp_client_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct rte_mbuf *m)
+{
+	const struct dtc_seg *seg = dtc_seg_of((struct rte_mbuf *)(uintptr_t)m);
+	uint8_t buf[PEND_HEAD];
+	uint16_t n = (uint16_t)RTE_MIN(seg->payload_len, (uint16_t)PEND_HEAD);
+	const uint8_t *d = rte_pktmbuf_read(m, seg->tcp_hlen, n, buf);
+	/* capture time: the low 32 bits the front kept, under the engine's clock */
+	uint64_t t = e->now_us - (uint32_t)((uint32_t)e->now_us - seg->t_cap);
+	const struct dtc_xfer *x = seg->xfer < e->conf.n_xfer ? &e->conf.xfer[seg->xfer] : NULL;
+
+	if (d == NULL)
+		return;
+	dtc_cmp_online_req(e->conf.cmp, sess_idx(e, s), seg->xfer,
+		x != NULL ? rte_be_to_cpu_16(x->online_port) : 0, seg->ack, t, d, n);
 }

@@ -325,6 +325,8 @@ const char *dtc_sess_txf_desc(unsigned int i);
 /* ------------------------------------------------------------------ */
 /* Configuration. */
 
+struct dtc_cmp_pairs;
+
 /* Transmit a burst of complete Ethernet frames; returns how many were taken (the engine frees
  * the rest and counts them as DTC_SESS_TXF_tx_full). */
 typedef uint16_t (*dtc_sess_tx_fn)(void *arg, struct rte_mbuf **pkts, uint16_t n);
@@ -383,6 +385,7 @@ struct dtc_sess_conf {
 	void *tx_arg;
 	dtc_sess_route_fn route;
 	void *route_arg;
+	struct dtc_cmp_pairs *cmp;      /* online/test comparison (dtc_compare.h); NULL = off */
 };
 
 /* Defaults for everything (maps, pool, callbacks and mempool left empty). */

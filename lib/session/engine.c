@@ -16,6 +16,7 @@
 #include <rte_prefetch.h>
 
 #include "sess_tcp.h"
+#include "compare_private.h"
 
 #define MAX_TIMEOUT_MS (24u * 3600 * 1000)
 #define COLLISION_PROBES 64
@@ -257,6 +258,7 @@ sess_end(struct dtc_sess_engine *e, struct dtc_sess *s, enum dtc_sess_end why, b
 
 	if (s->state != SS_SYN_SENT && s->state != SS_ESTAB)
 		return;
+	sess_cmp_end(e, s);
 	if (rst)
 		tx_ctl(e, s, s->state == SS_ESTAB ? DTC_TCP_RST | DTC_TCP_ACK : DTC_TCP_RST,
 			s->snd_nxt);
