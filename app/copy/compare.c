@@ -422,8 +422,10 @@ dtc_copy_cmp_report(FILE *f)
 	fprintf(f, ", \"test\": ");
 	json_hist(f, &b->test_last);
 	fprintf(f, "},\n  \"no_record\": %" PRIu64 ",\n  \"not_sent\": %" PRIu64 ",\n"
+		"  \"online_segs\": %" PRIu64 ",\n  \"online_unmatched\": %" PRIu64 ",\n"
 		"  \"keys_max\": %u,\n  \"keys_evicted\": %" PRIu64 ",\n  \"keys\": [\n",
-		b->no_record, b->not_sent, b->cap_keys, b->keys_evicted);
+		b->no_record, b->not_sent, b->online_segs, b->online_unmatched, b->cap_keys,
+		b->keys_evicted);
 	for (i = 0; i < b->n_keys; i++) {
 		json_key(f, &b->keys[i]);
 		fputs(i + 1 < b->n_keys ? ",\n" : "\n", f);
@@ -555,6 +557,8 @@ tel_compare(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		rte_tel_data_add_dict_u64(d, "no_record", b->no_record);
 		rte_tel_data_add_dict_u64(d, "not_sent", b->not_sent);
+		rte_tel_data_add_dict_u64(d, "online_segs", b->online_segs);
+		rte_tel_data_add_dict_u64(d, "online_unmatched", b->online_unmatched);
 		rte_tel_data_add_dict_u64(d, "snapshots_missed", g.snap_missed);
 		c = tel_stats_dict(&b->all, true);
 		if (c != NULL)

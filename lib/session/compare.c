@@ -640,6 +640,8 @@ dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *src, u
 		dtc_cmp_hist_merge(&dst->test_last, &s->test_last);
 		dst->keys_admitted += s->keys_admitted;
 		dst->no_record += s->no_record;
+		dst->online_segs += s->online_segs;
+		dst->online_unmatched += s->online_unmatched;
 		dst->not_sent += s->not_sent;
 		dst->keys_evicted += s->keys_evicted;
 		key_merge(&dst->other, &s->other);
@@ -1036,4 +1038,37 @@ cmp_client_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct rte_
 		return;
 	dtc_cmp_online_req(e->conf.cmp, sess_idx(e, s), seg->xfer,
 		x != NULL ? rte_be_to_cpu_16(x->online_port) : 0, seg->ack, t, d, n);
+}
+
+void
+sess_cmp_online(struct dtc_sess_engine *e, struct rte_mbuf *m)
+{
+	const struct dtc_seg *seg = dtc_seg_of(m);
+	uint8_t buf[PEND_HEAD];
+	uint16_t n = (uint16_t)RTE_MIN(seg->payload_len, (uint16_t)PEND_HEAD);
+	uint64_t t = e->now_us - (uint32_t)((uint32_t)e->now_us - seg->t_cap);
+	const uint8_t *d;
+	uint32_t idx;
+
+	if (e->conf.cmp == NULL || rte_pktmbuf_pkt_len(m) < (uint32_t)seg->tcp_hlen + n)
+		goto done;
+	idx = table_lookup(e, &seg->key, seg->flow_hash);
+	if (idx != SESS_NIL && e->s[idx].origin != seg->origin)
+		idx = e->n_redirect != 0 ? redir_find(e, seg->origin) : SESS_NIL;
+	else if (idx == SESS_NIL && e->n_redirect != 0)
+		idx = redir_find(e, seg->origin);
+	if (idx == SESS_NIL || e->s[idx].state == SS_DEAD) {
+		e->conf.cmp->cmp->live->online_unmatched++;
+		goto done;
+	}
+	d = n != 0 ? rte_pktmbuf_read(m, seg->tcp_hlen, n, buf) : NULL;
+	e->conf.cmp->cmp->live->online_segs++;
+	dtc_cmp_online_ans(e->conf.cmp, idx, seg->seq, t, d, d != NULL ? n : 0,
+		(seg->flags & DTC_TCP_RST) != 0);
+	/* the answer's length: its extent in sequence space, whatever of it was kept */
+	if (seg->payload_len > n && d != NULL)
+		dtc_cmp_online_ans(e->conf.cmp, idx, seg->seq + n, t, NULL,
+			(uint16_t)(seg->payload_len - n), false);
+done:
+	rte_pktmbuf_free(m);
 }

@@ -15,6 +15,8 @@
 #include "dtc_compare.h"
 
 void cmp_client_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct rte_mbuf *m);
+/* A segment of the online server (DTC_SEG_F_ONLINE): fed to its session's pairing, freed. */
+void sess_cmp_online(struct dtc_sess_engine *e, struct rte_mbuf *m);
 
 /* Captured client data accepted for the session (m: data at the TCP header). */
 static inline void

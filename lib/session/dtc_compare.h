@@ -168,6 +168,8 @@ struct dtc_cmp_body {
 	struct dtc_cmp_stats all;
 	uint64_t no_record;          /* requests not compared: the pairing pool was empty */
 	uint64_t not_sent;           /* requests whose session ended before the copy went out */
+	uint64_t online_segs;        /* online server segments given to a session */
+	uint64_t online_unmatched;   /* ... for which no live session was found */
 	struct dtc_cmp_hist online_last, test_last; /* time to the last byte, us */
 	uint64_t keys_admitted, keys_evicted;
 	uint32_t n_keys, cap_keys;

@@ -532,6 +532,10 @@ client_one(struct dtc_sess_engine *e, struct rte_mbuf *m)
 	bool collision;
 	int round;
 
+	if (unlikely(seg->sflags & DTC_SEG_F_ONLINE)) {
+		sess_cmp_online(e, m); /* consumes m; not a client segment */
+		return;
+	}
 	CNT(e, seg_in);
 	if (!seg_sane(e, m, seg)) {
 		DROP(e, bad_segment);
