@@ -290,8 +290,8 @@ json_hist(FILE *f, const struct dtc_cmp_hist *h)
 	unsigned int i;
 	bool first = true;
 
-	fprintf(f, "{\"count\": %" PRIu64 ", \"mean\": %.1f", h->n,
-		h->n ? (double)h->sum / (double)h->n : 0.0);
+	fprintf(f, "{\"count\": %" PRIu64 ", \"mean\": %.1f, \"min\": %" PRIu64, h->n,
+		h->n ? (double)h->sum / (double)h->n : 0.0, h->n ? h->min : 0);
 	for (i = 0; i < RTE_DIM(pcts); i++)
 		fprintf(f, ", \"%s\": %" PRIu64, pct_names[i], dtc_cmp_hist_quantile(h, pcts[i]));
 	fprintf(f, ", \"max\": %" PRIu64 ", \"buckets\": [", h->n ? h->max : 0);
