@@ -34,6 +34,9 @@ static struct {
 	unsigned int keys;
 	const char *report;          /* --compare-report FILE, or NULL */
 	const char *time_source;     /* where test-side times are taken */
+	const struct dtc_xfer *xfer;
+	unsigned int n_xfer;
+	uint8_t proto[DTC_XFER_MAX];
 	struct dtc_cmp *cmp[RTE_MAX_LCORE];
 	struct dtc_cmp_pairs *pairs[RTE_MAX_LCORE];
 	const struct dtc_cmp_body *last[RTE_MAX_LCORE]; /* each worker's latest snapshot */
@@ -71,6 +74,10 @@ dtc_copy_cmp_init(const struct dtc_copy_opts *o, uint16_t n_workers, uint32_t ma
 	g.n_workers = n_workers;
 	g.keys = o->compare_keys;
 	g.report = o->compare_report;
+	g.xfer = o->xfer;
+	g.n_xfer = o->n_xfer;
+	for (x = 0; x < o->n_xfer; x++)
+		g.proto[x] = x < o->n_compare_proto ? o->compare_proto[x] : DTC_CLS_AUTO;
 	g.time_source = o->response_port >= 0 ? "response port arrival" :
 		"copier arrival of the intercept records (1.x records carry no capture time)";
 	for (i = 0; i < n_workers; i++) {
@@ -165,6 +172,35 @@ dtc_copy_cmp_collect(bool workers_stopped, bool poll_self)
 	g.collects++;
 	pthread_mutex_unlock(&g.lock);
 	write_report();
+}
+
+void
+dtc_copy_cmp_resp(struct dtc_resp *r, const struct dtc_pkt_info *pi, const struct rte_mbuf *m)
+{
+	uint8_t buf[DTC_CMP_HEAD];
+	const uint8_t *d;
+	unsigned int x;
+	uint16_t n;
+	int proto = DTC_CLS_AUTO;
+
+	if (!g.on || r->payload_len == 0 || (r->flags & DTC_TCP_SYN))
+		return;
+	for (x = 0; x < g.n_xfer; x++)
+		if (g.xfer[x].family == pi->family && g.xfer[x].target_port == pi->sport &&
+				memcmp(&g.xfer[x].target_addr, &pi->src, sizeof(pi->src)) == 0) {
+			proto = g.proto[x];
+			break;
+		}
+	if (x == g.n_xfer)
+		return;
+	n = (uint16_t)RTE_MIN(r->payload_len, (uint16_t)DTC_CMP_HEAD);
+	d = rte_pktmbuf_read(m, (uint32_t)pi->l4_off + pi->tcp_hlen, n, buf);
+	if (d == NULL)
+		return;
+	if (proto == DTC_CLS_AUTO) /* as the worker would from the request: answer and port */
+		proto = n >= 5 && memcmp(d, "HTTP/", 5) == 0 ? DTC_CLS_http :
+			(int)dtc_cls_detect(rte_be_to_cpu_16(g.xfer[x].online_port), NULL, 0);
+	dtc_cmp_resp_set_outcome(r, dtc_cls_outcome((enum dtc_cls_proto)proto, d, n));
 }
 
 /* ------------------------------------------------------------------ */
@@ -368,8 +404,8 @@ json_stats(FILE *f, const struct dtc_cmp_stats *s, const char *ind)
 			dtc_cls_outcome_name(s->cells[i].test, te, sizeof(te)), s->cells[i].n);
 		first = false;
 	}
-	fprintf(f, "], \"other\": %" PRIu64 ", \"mismatch\": %" PRIu64 "}", s->cells_other,
-		mismatch);
+	fprintf(f, "], \"other\": %" PRIu64 ", \"mismatch\": %" PRIu64 ", \"test_unknown\": %"
+		PRIu64 "}", s->cells_other, mismatch, s->outcome_unknown);
 }
 
 static void
@@ -513,6 +549,7 @@ tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets)
 		if (s->cells[i].n != 0 && s->cells[i].online != s->cells[i].test)
 			mismatch += s->cells[i].n;
 	rte_tel_data_add_dict_u64(d, "outcome_mismatch", mismatch);
+	rte_tel_data_add_dict_u64(d, "outcome_unknown", s->outcome_unknown);
 	for (i = 0; i < RTE_DIM(pcts); i++) {
 		snprintf(name, sizeof(name), "online_%s_us", pct_names[i]);
 		rte_tel_data_add_dict_u64(d, name, dtc_cmp_hist_quantile(&s->online, pcts[i]));

@@ -55,6 +55,14 @@ size_t dtc_copy_cmp_stats_field(char *buf, size_t len);
 void dtc_copy_cmp_summary(void);
 /* The JSON report of the last collect to f (also what --compare-report holds). */
 void dtc_copy_cmp_report(FILE *f);
+/* Two-host mode, control lcore: classify a test-server data segment's first bytes into its
+ * record (dtc_cmp_resp_set_outcome).  m: the frame, pi: its parse. */
+struct dtc_resp;
+struct dtc_pkt_info;
+struct rte_mbuf;
+void dtc_copy_cmp_resp(struct dtc_resp *r, const struct dtc_pkt_info *pi,
+	const struct rte_mbuf *m);
+
 /* Register /dtc/copy/compare. */
 int dtc_copy_cmp_telemetry_init(void);
 

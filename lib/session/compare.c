@@ -329,7 +329,11 @@ stats_add(struct dtc_cmp_stats *s, const struct dtc_cmp_pair *p, const struct pa
 		s->equal++;
 	else
 		s->diff[ev->diff]++;
-	matrix_add(s, ev->on, ev->te, 1);
+	if (ev->te == DTC_CMP_OUTCOME_UNKNOWN)
+		s->outcome_unknown += ev->diff != DTC_CMP_DIFF_test_missing &&
+			ev->diff != DTC_CMP_DIFF_test_reset;
+	else
+		matrix_add(s, ev->on, ev->te, 1);
 	if (p->test.len > 0 && p->test.len != p->online.len) {
 		if (p->test.len > p->online.len) {
 			s->test_longer++;
@@ -431,7 +435,13 @@ evaluate(const struct dtc_cmp_pair *p, enum dtc_cls_proto proto, struct pair_eva
 
 	ev->timed = false;
 	ev->on = dtc_cls_outcome(proto, on->head, on->head_len);
-	ev->te = dtc_cls_outcome(proto, te->head, te->head_len);
+	if (te->head_len != 0)
+		ev->te = dtc_cls_outcome(proto, te->head, te->head_len);
+	else if (te->outcome != DTC_CMP_OUTCOME_UNKNOWN &&
+			DTC_CLS_OUT_KIND(te->outcome) == DTC_CLS_OUT_KIND(ev->on))
+		ev->te = te->outcome;
+	else
+		ev->te = DTC_CMP_OUTCOME_UNKNOWN; /* compared by length and time only */
 	if (on->len == 0) {
 		ev->diff = DTC_CMP_DIFF_online_missing;
 		return;
@@ -447,7 +457,7 @@ evaluate(const struct dtc_cmp_pair *p, enum dtc_cls_proto proto, struct pair_eva
 		ev->delta = (int64_t)ev->lat_te - (int64_t)ev->lat_on;
 	}
 	hl = RTE_MIN(on->head_len, te->head_len);
-	if (ev->on != ev->te)
+	if (ev->te != DTC_CMP_OUTCOME_UNKNOWN && ev->on != ev->te)
 		ev->diff = DTC_CMP_DIFF_outcome;
 	else if (on->len != te->len)
 		ev->diff = DTC_CMP_DIFF_length;
@@ -537,6 +547,7 @@ dtc_cmp_stats_merge(struct dtc_cmp_stats *a, const struct dtc_cmp_stats *b)
 	for (i = 0; i < DTC_CMP_LEN_BUCKETS; i++)
 		a->len_diff[i] += b->len_diff[i];
 	a->cells_other += b->cells_other;
+	a->outcome_unknown += b->outcome_unknown;
 	for (i = 0; i < DTC_CMP_CELLS; i++)
 		if (b->cells[i].n != 0)
 			matrix_add(a, b->cells[i].online, b->cells[i].test, b->cells[i].n);
@@ -699,6 +710,7 @@ struct pend {
 	uint32_t ack;                /* where the online answer starts (online server seq) */
 	uint32_t on_hi;              /* end of the furthest online answer byte, from ack */
 	uint32_t te_len;
+	uint32_t te_out;             /* outcome of the test answer's first bytes, if classified */
 	uint16_t port;
 	uint8_t proto, fl;
 	uint8_t req_len, on_hl, te_hl, pad;
@@ -835,6 +847,7 @@ pend_pair(struct dtc_cmp_pairs *p, const struct pend *r)
 		pr.test.head = r->te;
 		pr.test.head_len = r->te_hl;
 	}
+	pr.test.outcome = (r->fl & PF_TE_SEEN) ? r->te_out : DTC_CMP_OUTCOME_UNKNOWN;
 	pr.test.reset = (r->fl & PF_TE_RST) != 0;
 	dtc_cmp_add(p->cmp, &pr);
 }
@@ -974,7 +987,7 @@ dtc_cmp_test_sent(struct dtc_cmp_pairs *p, uint32_t sid, bool newreq, uint64_t t
 
 void
 dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us, const uint8_t *data,
-	uint16_t len, bool rst)
+	uint16_t len, uint32_t outcome, bool rst)
 {
 	struct sess_fifo *f = fifo_of(p, sid);
 	struct pend *r;
@@ -990,8 +1003,10 @@ dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us, const uin
 	}
 	if (len == 0)
 		return;
-	if (!(r->fl & PF_TE_SEEN))
+	if (!(r->fl & PF_TE_SEEN)) {
 		r->te_first = t_us;
+		r->te_out = outcome;
+	}
 	r->te_last = t_us;
 	r->fl |= PF_TE_SEEN;
 	head_put(r->te, &r->te_hl, r->te_len, data, len);

@@ -29,6 +29,8 @@
 #include <stdint.h>
 
 #include "dtc_classify.h"
+#include "dtc_ctl.h"
+#include "dtc_proto.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -85,7 +87,11 @@ struct dtc_cmp_answer {
 	uint16_t head_len;           /* bytes at head (<= DTC_CMP_HEAD) */
 	bool reset;                  /* the server reset the connection instead */
 	const uint8_t *head;         /* the answer's first bytes */
+	uint32_t outcome;            /* without head: its outcome if known (two-host mode, where
+				      * the control lcore classifies), else DTC_CMP_OUTCOME_UNKNOWN */
 };
+
+#define DTC_CMP_OUTCOME_UNKNOWN UINT32_MAX
 
 struct dtc_cmp_pair {
 	uint8_t proto;               /* enum dtc_cls_proto, or DTC_CLS_AUTO */
@@ -147,6 +153,8 @@ struct dtc_cmp_stats {
 	uint64_t test_longer, test_shorter;
 	uint64_t len_diff[DTC_CMP_LEN_BUCKETS];
 	uint64_t cells_other;        /* matrix entries that found no free cell */
+	uint64_t outcome_unknown;    /* test answers whose first bytes were not seen (v1 records):
+				      * compared by length and time only, not in the matrix */
 	struct dtc_cmp_cell cells[DTC_CMP_CELLS];
 	struct dtc_cmp_hist online, test; /* time to first byte, us (both answers present) */
 	struct dtc_cmp_shist delta;      /* test - online, us */
@@ -251,7 +259,31 @@ void dtc_cmp_online_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uin
 	const uint8_t *data, uint16_t len, bool rst);
 void dtc_cmp_test_sent(struct dtc_cmp_pairs *p, uint32_t sid, bool newreq, uint64_t t_us);
 void dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us,
-	const uint8_t *data, uint16_t len, bool rst);
+	const uint8_t *data, uint16_t len, uint32_t outcome, bool rst);
+
+/*
+ * In two-host mode the control lcore sees the test server's payload: it classifies each data
+ * segment (dtc_cls_outcome) and the record carries the result to the worker in fields a data
+ * record does not use (mss, pad), flagged in opt.  Never on the wire.
+ */
+#define DTC_RESP_F_OUTCOME 0x80
+
+static inline void
+dtc_cmp_resp_set_outcome(struct dtc_resp *r, uint32_t o)
+{
+	r->mss = (uint16_t)o;
+	r->pad[0] = (uint8_t)(o >> 16);
+	r->pad[1] = (uint8_t)(o >> 24);
+	r->opt |= DTC_RESP_F_OUTCOME;
+}
+
+static inline uint32_t
+dtc_cmp_resp_outcome(const struct dtc_resp *r)
+{
+	if (!(r->opt & DTC_RESP_F_OUTCOME) || (r->flags & DTC_TCP_SYN))
+		return DTC_CMP_OUTCOME_UNKNOWN;
+	return (uint32_t)r->mss | (uint32_t)r->pad[0] << 16 | (uint32_t)r->pad[1] << 24;
+}
 /* The session ended: pair what was sent, count the rest not_sent, free its records. */
 void dtc_cmp_sess_end(struct dtc_cmp_pairs *p, uint32_t sid);
 

@@ -397,7 +397,7 @@ server_rst(struct dtc_sess_engine *e, struct dtc_sess *s)
 	struct rte_mbuf *m, *syn;
 	const struct dtc_seg *first;
 
-	sess_cmp_test(e, s, 0, true);
+	sess_cmp_test(e, s, NULL, 0);
 	/* Drop what the old connection acknowledged (the SYN included). */
 	while ((m = s->qhead) != NULL && (dtc_seg_of(m)->payload_len == 0 ||
 			SEQ_LEQ(dtc_seg_of(m)->seq + seg_len(dtc_seg_of(m)), s->snd_una))) {
@@ -575,7 +575,7 @@ resp_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *
 	}
 	if (len != 0 && SEQ_GT(r->seq + len, s->rcv_nxt)) {
 		CNT_ADD(e, resp_bytes, r->seq + len - s->rcv_nxt);
-		sess_cmp_test(e, s, r->seq + len - s->rcv_nxt, false);
+		sess_cmp_test(e, s, r, r->seq + len - s->rcv_nxt);
 		s->fl |= SF_RESP_SEEN;
 		s->t_data = e->now;
 	}

@@ -494,7 +494,7 @@ test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t, const uint8_t *a, ui
 	while (off < len) {
 		uint16_t n = (uint16_t)RTE_MIN(step, len - off);
 
-		dtc_cmp_test_ans(p, sid, t++, a + off, n, false);
+		dtc_cmp_test_ans(p, sid, t++, a + off, n, DTC_CMP_OUTCOME_UNKNOWN, false);
 		off = (uint16_t)(off + n);
 	}
 }
@@ -572,7 +572,7 @@ test_pairing(void)
 	req(p, 2, 5000 + 2 * al, 400, "/d");
 	online_ans(p, 2, 5000 + 2 * al, 420, a, al, 1);
 	dtc_cmp_test_sent(p, 2, true, 500);
-	dtc_cmp_test_ans(p, 2, 510, NULL, 0, true);
+	dtc_cmp_test_ans(p, 2, 510, NULL, 0, DTC_CMP_OUTCOME_UNKNOWN, true);
 	/* the fourth never went out */
 	req(p, 2, 5000 + 3 * al, 600, "/e");
 	dtc_cmp_sess_end(p, 2);
@@ -612,7 +612,7 @@ test_pairing(void)
 	req(p, 5, 50, 5, "/p");
 	CHECK_EQ(b->no_record, 5);
 	dtc_cmp_test_sent(p, 5, true, 10);
-	dtc_cmp_test_ans(p, 5, 11, a, al, false);
+	dtc_cmp_test_ans(p, 5, 11, a, al, DTC_CMP_OUTCOME_UNKNOWN, false);
 	online_ans(p, 4, 10, 2, a, al, 1);
 	dtc_cmp_test_sent(p, 4, true, 10);
 	test_ans(p, 4, 11, a, al, 1);
@@ -629,7 +629,7 @@ test_pairing(void)
 	req(p, 16, 10, 1, "/p");
 	dtc_cmp_online_ans(p, 99, 10, 1, a, al, false);
 	dtc_cmp_test_sent(p, 99, true, 1);
-	dtc_cmp_test_ans(p, 99, 1, a, al, false);
+	dtc_cmp_test_ans(p, 99, 1, a, al, DTC_CMP_OUTCOME_UNKNOWN, false);
 	dtc_cmp_sess_end(p, 99);
 	CHECK_EQ(dtc_cmp_pairs_in_use(p), 0);
 	dtc_cmp_pairs_free(p);
