@@ -600,8 +600,9 @@ tel_compare(const char *cmd, const char *params, struct rte_tel_data *d)
 		c = tel_stats_dict(&b->all, true);
 		if (c != NULL)
 			rte_tel_data_add_dict_container(d, "all", c, 0);
-		/* the dictionary takes at most RTE_TEL_MAX_DICT_ENTRIES: the biggest keys */
-		for (i = 0; i < b->n_keys && i < 200; i++) {
+		/* the reply must fit the 16 KB telemetry buffer: the 16 biggest keys (the report
+		 * has them all) */
+		for (i = 0; i < b->n_keys && i < 16; i++) {
 			c = tel_stats_dict(&b->keys[i].st, false);
 			if (c != NULL)
 				rte_tel_data_add_dict_container(d, b->keys[i].name, c, 0);

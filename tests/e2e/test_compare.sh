@@ -53,8 +53,50 @@ e2e_check "the online server logged all $((CONNS * 10)) requests ($online)" \
 e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
 tested=$(e2e_log_count "$ts_log")
 e2e_check "the test server logged them all ($tested)" [ "$tested" = "$online" ]
-e2e_copy_stat cp sessions_active >/dev/null
 tel=$(e2e_tel cp /dtc/copy/compare)
+
+# Prometheus: tools/dtc-exporter.py serves the copier's telemetry, Debian's prometheus scrapes
+# it every second (both on the copier namespace's own loopback); the PromQL answers must be
+# the report's figures (checked below, once the copier has written its last report).
+prom_ok=0
+if command -v prometheus >/dev/null && /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null
+then
+	cat >"$E2E_DIR/prom.yml" <<YML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: dtc
+    static_configs:
+      - targets: ['127.0.0.1:9735']
+YML
+	e2e_spawn exp "$LAB_NS_CP" TERM /usr/bin/python3 "$E2E_SRC/tools/dtc-exporter.py" \
+		--listen 127.0.0.1 --port 9735 "${E2E_RUNDIR[cp]}" || e2e_finish
+	e2e_spawn prom "$LAB_NS_CP" TERM prometheus --config.file="$E2E_DIR/prom.yml" \
+		--storage.tsdb.path="$E2E_DIR/prom" --web.listen-address=127.0.0.1:9090 || e2e_finish
+	promql() {
+		e2e_ns "$LAB_NS_CP" curl -s --max-time 2 http://127.0.0.1:9090/api/v1/query \
+			--data-urlencode "query=$1" | /usr/bin/python3 -c '
+import json, sys
+r = json.load(sys.stdin)["data"]["result"]
+print(r[0]["value"][1] if r else "")'
+	}
+	_prom_has() { [ -n "$(promql 'dtc_copy_compare_compared{key="all"}')" ]; }
+	if e2e_wait_until 30 "prometheus to have scraped the exporter" _prom_has; then
+		prom_ok=1
+		prom_compared=$(promql 'dtc_copy_compare_compared{key="all"}')
+		prom_err=$(promql 'dtc_copy_compare_outcome_mismatch{key="GET /err"}')
+		prom_hist=$(promql 'sum(dtc_copy_compare_latency_seconds_count{key="all",side="test"})')
+		prom_p50=$(promql 'histogram_quantile(0.5, dtc_copy_compare_latency_seconds_bucket{key="all",side="test"})')
+		e2e_log "PromQL: compared $prom_compared, GET /err mismatches $prom_err, test latency count $prom_hist, test p50 ${prom_p50}s"
+	else
+		e2e_fail "prometheus never got the exporter's metrics"
+	fi
+	e2e_stop prom 5
+	e2e_stop exp 5
+else
+	e2e_log "no prometheus or python3-prometheus-client: the PromQL checks are skipped"
+fi
 e2e_copy_end cp
 
 e2e_check "the report exists" [ -s "$report" ]
@@ -115,6 +157,20 @@ PY
 rc=$?
 while IFS= read -r line; do e2e_log "$line"; done <<<"$out"
 e2e_check "the report matches the servers' logs" [ "$rc" = 0 ]
+if [ "$prom_ok" = 1 ]; then
+	read -r r_compared r_err r_count < <(/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+k = {x["key"]: x for x in r["keys"]}
+print(r["compared"], k["GET /err"]["outcomes"]["mismatch"], r["latency_us"]["test"]["count"])' \
+		"$report")
+	e2e_check "PromQL compared = the report's ($prom_compared, $r_compared)" \
+		[ "${prom_compared%.*}" = "$r_compared" ]
+	e2e_check "PromQL GET /err mismatches = the report's ($prom_err, $r_err)" \
+		[ "${prom_err%.*}" = "$r_err" ]
+	e2e_check "PromQL histogram count = the report's test latency count ($prom_hist, $r_count)" \
+		[ "${prom_hist%.*}" = "$r_count" ]
+fi
 e2e_copy_summary cp | sed -n '/comparison online vs test/,$p' | head -20 | while IFS= read -r line; do
 	e2e_log "$line"
 done
