@@ -26,6 +26,7 @@
 #include <rte_telemetry.h>
 
 #include "copy.h"
+#include "dtc_session.h"
 #include "compare.h"
 
 static struct {
@@ -52,6 +53,23 @@ bool
 dtc_copy_cmp_on(void)
 {
 	return g.on;
+}
+
+static unsigned int plan_keys = DTC_COPY_CMP_DEF_KEYS;
+
+void
+dtc_copy_cmp_plan_keys(unsigned int keys)
+{
+	plan_keys = keys;
+}
+
+uint64_t
+dtc_copy_cmp_plan_bytes(const struct dtc_sess_conf *conf, uint32_t sessions)
+{
+	if (!conf->online_answers)
+		return 0;
+	return dtc_cmp_mem_size(plan_keys) +
+		dtc_cmp_pairs_mem_size(sessions, DTC_COPY_CMP_DEF_RECORDS);
 }
 
 size_t

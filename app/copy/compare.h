@@ -32,6 +32,12 @@ bool dtc_copy_cmp_on(void);
 /* Bytes the comparison takes per worker (for the memory plan and the log). */
 size_t dtc_copy_cmp_mem_size(const struct dtc_copy_opts *o, uint32_t max_sessions);
 
+/* The memory plan's share (-m): per worker, for `sessions` sessions, when the engine
+ * configuration has online_answers (--compare on), with the K of dtc_copy_cmp_plan_keys(). */
+struct dtc_sess_conf;
+uint64_t dtc_copy_cmp_plan_bytes(const struct dtc_sess_conf *conf, uint32_t sessions);
+void dtc_copy_cmp_plan_keys(unsigned int keys);
+
 /* Worker w's pairer (NULL: off), for its engine's configuration. */
 struct dtc_cmp_pairs *dtc_copy_cmp_pairs(uint16_t w);
 /* In worker w's poll loop: make a snapshot when the main lcore asked. */

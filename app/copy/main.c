@@ -472,6 +472,7 @@ setup(const char *prog)
 			"per queue)", app.tx_port, dtc_copy_port_max_txq(app.tx_port),
 			app.n_workers);
 	sess_conf();
+	dtc_copy_cmp_plan_keys(o->compare_keys);
 	memory_plan(n_txq, prog);
 	if (dtc_copy_cmp_init(o, app.n_workers, app.plan.max_sessions, app.sconf.socket_id) != 0)
 		fail("--compare: cannot allocate %.1f MB per worker", (double)dtc_copy_cmp_mem_size(o,
