@@ -47,6 +47,7 @@ enum {
 	OPT_COMPARE_KEYS,
 	OPT_COMPARE_REPORT,
 	OPT_COMPARE_PROTO,
+	OPT_MAX_LAG,
 	OPT_MAX
 };
 
@@ -87,6 +88,9 @@ enum {
 	S("TCP behaviour") \
 	O("no-wait", 'W', no_argument, NULL, \
 		"send a request without waiting for the previous response (default off)") \
+	O("max-lag", OPT_MAX_LAG, required_argument, "MS", \
+		"a session whose next request has waited MS ms since its capture sends it\n" \
+		"ahead of the answer, in order (catch-up), 0..60000 (default 5, 0 = never)") \
 	O("session-timeout", 't', required_argument, "S", \
 		"end a session with data pending and no response for S s, 1..86400\n" \
 		"(default 120)") \
@@ -433,6 +437,7 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'C': return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_CONNS, &o->conns_per_intercept);
 	case 'L': o->lonely = true; return 0;
 	case 'W': o->no_wait = true; return 0;
+	case OPT_MAX_LAG: return dtc_opts_u32(p, code, v, 0, 60000, &o->max_lag_ms);
 	case 't': return dtc_opts_u32(p, code, v, 1, 86400, &o->session_timeout_s);
 	case 'k': return dtc_opts_u32(p, code, v, 1, 604800, &o->keepalive_timeout_s);
 	case 'M':
@@ -492,6 +497,7 @@ set_defaults(struct dtc_copy_opts *o)
 	o->conns_per_intercept = 2;
 	o->multiply = 1;
 	o->session_timeout_s = 120;
+	o->max_lag_ms = 5;
 	o->mtu = 1500;
 	o->mss = 1460;
 	o->max_memory_mb = 1024;

@@ -54,6 +54,7 @@ struct dtc_copy_opts {
 	bool gradual;                        /* -g */
 	bool full_sessions_only;             /* -O */
 	bool no_wait;                        /* -W */
+	uint32_t max_lag_ms;                 /* --max-lag (5; 0 = no catch-up) */
 	bool lonely;                         /* -L */
 	uint32_t session_timeout_s;          /* -t (120) */
 	uint32_t keepalive_timeout_s;        /* -k (t + 120) */

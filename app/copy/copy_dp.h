@@ -216,6 +216,10 @@ struct dtc_copy_offline {
 	bool have_pending;           /* a frame read but not due yet (data valid until the next
 				      * read) */
 	bool pass_started;
+	bool arp_done;               /* the targets' MACs are known (or the wait is over) */
+	uint64_t arp_wait_end_us;    /* the first pass waits for them until then */
+	const struct dtc_xfer *xfer; /* the -x maps (dst_mac read live) */
+	unsigned int n_xfer;
 	struct dtc_pcap_frame pending;
 	int state;                   /* DTC_OFFLINE_*, atomic: read by the main lcore */
 	bool next_pass;              /* atomic: the main lcore asks for the next -T pass */
@@ -223,7 +227,10 @@ struct dtc_copy_offline {
 	/* counters */
 	uint64_t packets;            /* frames read from the file, all passes */
 	uint64_t passes;             /* passes finished */
+	uint64_t arp_wait_us;        /* how long the first pass waited for ARP */
 };
+
+#define DTC_OFFLINE_ARP_WAIT_US 3000000ull /* longest wait for the targets' MACs */
 
 enum {
 	DTC_OFFLINE_RUN = 0,

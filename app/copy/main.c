@@ -204,6 +204,7 @@ sess_conf(void)
 	c->full_sessions_only = o->full_sessions_only;
 	c->no_wait = o->no_wait;
 	c->online_answers = o->compare;
+	c->max_lag_us = o->max_lag_ms * 1000u;
 	c->mss = o->mss;
 	c->mtu = o->mtu;
 	c->rtt_us = o->rtt_ms * 1000u;

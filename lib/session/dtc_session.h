@@ -214,7 +214,7 @@ dtc_seg_of(struct rte_mbuf *m)
 	X(fin, "closed by FIN exchange") \
 	X(client_rst, "client RST") \
 	X(server_rst, "test-server RST with nothing left to send (or the rebuild was refused)") \
-	X(syn_timeout, "not established within the handshake bound (3 s)") \
+	X(syn_timeout, "not established within the handshake bound (10 s)") \
 	X(resp_timeout, "no response for -t seconds with data pending") \
 	X(idle_timeout, "no test-server packet for -k seconds, nothing pending") \
 	X(buf_cap, "buffered data over the per-session cap") \
@@ -365,7 +365,7 @@ struct dtc_sess_conf {
 	uint32_t rtt_us;                /* -R: fixed RTT; 0 = measure from the capture */
 	uint32_t session_timeout_ms;    /* -t: no response while data pending (120 s) */
 	uint32_t keepalive_timeout_ms;  /* -k: idle established session (t + 120 s) */
-	uint32_t syn_timeout_ms;        /* handshake bound (3 s) */
+	uint32_t syn_timeout_ms;        /* handshake bound (10 s) */
 	uint32_t gap_timeout_ms;        /* wait for a missing captured segment (3 s) */
 	uint32_t resp_end_min_us;       /* floor of the response-end silence (200 us) */
 	uint32_t delack_max_us;         /* longest delay of a cumulative ACK (40 ms) */

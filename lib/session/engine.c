@@ -32,7 +32,7 @@ dtc_sess_conf_defaults(struct dtc_sess_conf *c)
 	c->mtu = 1500;
 	c->session_timeout_ms = 120 * 1000;
 	c->keepalive_timeout_ms = (120 + 120) * 1000;
-	c->syn_timeout_ms = 3000;
+	c->syn_timeout_ms = 10000;
 	c->gap_timeout_ms = 3000;
 	c->resp_end_min_us = 200;
 	c->delack_max_us = 40 * 1000;

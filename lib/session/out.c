@@ -27,7 +27,7 @@ sess_rto_us(const struct dtc_sess_engine *e, const struct dtc_sess *s)
 	uint64_t rto;
 
 	/* Before any sample (the SYN): not RFC 6298's 1 s, which lets only two SYNs into the
-	 * 3 s handshake bound; test servers are near.  Three -R if given, else the floor. */
+	 * 10 s handshake bound; test servers are near.  Three -R if given, else the floor. */
 	if (s->srtt == 0)
 		rto = 3ull * e->conf.rtt_us;
 	else

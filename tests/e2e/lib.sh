@@ -569,16 +569,32 @@ e2e_dpdk_stop() { e2e_stop "$1" "${2:-10}"; }
 # --- captures ------------------------------------------------------------------------------
 
 # e2e_capture_start NAME NS IFACE [BPF FILTER]: dumpcap on IFACE into $E2E_DIR/NAME.pcapng
-# (pcapng: each frame keeps its interface name, see e2e_pcap_merge); returns once the capture
+# (pcapng: each frame keeps its interface name, see e2e_pcap_merge; a 64 MiB kernel buffer, so
+# that a burst is not lost while dumpcap writes); returns once the capture
 # runs.
 e2e_capture_start() {
 	local name=$1 ns=$2 ifn=$3 filter=${4:-}
-	local args=(-i "$ifn" -w "$E2E_DIR/$name.pcapng")
+	local args=(-i "$ifn" -B 64 -w "$E2E_DIR/$name.pcapng")
 	e2e_require dumpcap
 	[ -n "$filter" ] && args+=(-f "$filter")
 	e2e_spawn "$name" "$ns" INT dumpcap "${args[@]}" || return 1
 	e2e_wait_log "${E2E_LOG[$name]}" "^Capturing on" 10 \
 		|| { e2e_fail "capture $name did not start"; return 1; }
+}
+
+_e2e_if_rx() { e2e_ns "$1" cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null; }
+_e2e_if_still() {
+	local a b
+	a=$(_e2e_if_rx "$1" "$2") || return 1
+	sleep 0.3
+	b=$(_e2e_if_rx "$1" "$2") || return 1
+	[ "$a" = "$b" ]
+}
+
+# e2e_iface_settle NS IFACE [TIMEOUT=5]: the interface has received nothing for 0.3 s (a mirror
+# still delivering the end of a load when the load's client has exited).
+e2e_iface_settle() {
+	e2e_wait_until "${3:-5}" "$2 in $1 to settle" _e2e_if_still "$1" "$2"
 }
 
 # e2e_capture_stop NAME: stop it (the file is complete afterwards); e2e_pcap NAME: its path.
@@ -886,3 +902,48 @@ e2e_finish_measured() {
 	require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$2"
 	e2e_finish
 }
+
+# --- real-time judgement ----------------------------------------------------------------------
+
+# e2e_rt_count EXPECTED CMD...: call it the moment the online load has ended.  Polls CMD (the
+# test server's own count) until it reaches EXPECTED or E2E_RT_WINDOW (2) seconds pass, and
+# leaves the last count in E2E_RT_N: what the test server executed in real time, not after a
+# long catch-up.
+e2e_rt_count() {
+	local expected=$1 end n
+	shift
+	end=$((${EPOCHREALTIME/./} + ${E2E_RT_WINDOW:-2} * 1000000))
+	while :; do
+		n=$("$@" 2>/dev/null)
+		[[ "$n" =~ ^[0-9]+$ ]] || n=0
+		[ "$n" -ge "$expected" ] && break
+		[ "${EPOCHREALTIME/./}" -ge "$end" ] && break
+		sleep 0.05
+	done
+	E2E_RT_N=$n
+}
+
+# e2e_rt_lag COPIER: "lag p50 X p99 Y max Z us, answer A silence S catch-up C" from telemetry.
+e2e_rt_lag() {
+	local v
+	v=$(e2e_tel "$1" /dtc/copy/lag p50_us p99_us max_us req_answer req_silence req_catchup \
+		2>/dev/null) || { echo "lag ?"; return 0; }
+	set -- $v
+	echo "lag p50 ${1:-?} p99 ${2:-?} max ${3:-?} us, released on answer ${4:-?}, silence ${5:-?}, catch-up ${6:-?}"
+}
+
+# e2e_rt_judge COPIER LABEL N EXPECTED TOL: the MEASURED line of one load (N of EXPECTED
+# executed by the test server within the window), the copy lag, no session ended for being
+# behind (buf_cap), then the ratio against TOL.
+e2e_rt_judge() {
+	local cp=$1 label=$2 n=$3 exp=$4 tol=$5 pct bufcap
+	pct=$(awk -v m="$n" -v e="$exp" 'BEGIN { printf "%.3f", e ? 100 * m / e : 0 }')
+	e2e_log "MEASURED $E2E_NAME $label: $n of $exp executed by the test server within" \
+		"${E2E_RT_WINDOW:-2} s of the load's end ($pct %), $(e2e_rt_lag "$cp"), tolerance $tol %"
+	bufcap=$(e2e_tel "$cp" /dtc/copy/sessions ended/buf_cap 2>/dev/null)
+	e2e_check "$label: no session ended for being behind (buf_cap ${bufcap:-?})" \
+		[ "${bufcap:-x}" = 0 ]
+	require_ratio "$n" "$exp" "$tol"
+}
+
+_e2e_rt_none_active() { [ "$(e2e_copy_stat "$1" sessions_active 2>/dev/null)" = 0 ]; }
