@@ -114,12 +114,15 @@ class Collector:
                         gauge(metric_name(cmd, k), {"app": app}, v)
                     elif isinstance(v, dict):
                         self.nested(cmd, app, k, v, gauge, hists)
+        fams = {}
         for (name, labels), (buckets, total) in hists.items():
-            h = HistogramMetricFamily(name, "latency (seconds, from the comparison's "
-                                      "power-of-two microsecond buckets)",
-                                      labels=[l for l, _ in labels])
+            h = fams.get(name)
+            if h is None:
+                h = fams[name] = HistogramMetricFamily(
+                    name, "latency (seconds, from the comparison's power-of-two "
+                    "microsecond buckets)", labels=[l for l, _ in labels])
             h.add_metric([v for _, v in labels], buckets, total)
-            yield h
+        yield from fams.values()
         for g in gauges.values():
             yield g
         e = CounterMetricFamily("dtc_exporter_errors", "apps that did not answer a scrape",

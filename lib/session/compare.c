@@ -704,6 +704,7 @@ dtc_cmp_merge(struct dtc_cmp_body *dst, const struct dtc_cmp_body *const *src, u
 #define PF_ON_RST 0x04
 #define PF_TE_SEEN 0x08
 #define PF_TE_RST 0x10
+#define PF_TE_REF 0x20               /* te_start is set */
 
 struct pend {
 	uint32_t next;
@@ -711,6 +712,7 @@ struct pend {
 	uint32_t on_hi;              /* end of the furthest online answer byte, from ack */
 	uint32_t te_len;
 	uint32_t te_out;             /* outcome of the test answer's first bytes, if classified */
+	uint32_t te_start;           /* test-server seq where the answer starts (PF_TE_REF) */
 	uint16_t port;
 	uint8_t proto, fl;
 	uint8_t req_len, on_hl, te_hl, pad;
@@ -961,51 +963,97 @@ dtc_cmp_online_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t
 	head_put(r->on, &r->on_hl, off, data, len);
 }
 
+/* The first record not released (PEND_NIL: none), and the last one released before it. */
+static uint32_t
+first_unreleased(const struct dtc_cmp_pairs *p, const struct sess_fifo *f, uint32_t *last_rel)
+{
+	uint32_t i;
+
+	*last_rel = PEND_NIL;
+	for (i = f->head; i != PEND_NIL; i = p->rec[i].next) {
+		if (!(p->rec[i].fl & PF_RELEASED))
+			break;
+		*last_rel = i;
+	}
+	return i;
+}
+
 void
 dtc_cmp_test_sent(struct dtc_cmp_pairs *p, uint32_t sid, bool newreq, uint64_t t_us)
 {
 	struct sess_fifo *f = fifo_of(p, sid);
-	struct pend *r;
+	uint32_t i, last;
 
 	if (f == NULL || f->head >= PEND_BROKEN)
 		return;
-	r = &p->rec[f->head];
-	if (newreq && (r->fl & PF_RELEASED)) {
-		pend_pair(p, r);
-		pend_pop(p, f);
-		if (f->head == PEND_NIL)
-			return;
-		r = &p->rec[f->head];
+	i = first_unreleased(p, f, &last);
+	if (newreq) {
+		if (i == PEND_NIL)
+			return; /* a request we did not record */
+		p->rec[i].fl |= PF_RELEASED;
+		last = i;
 	}
-	if (!(r->fl & PF_RELEASED)) {
-		if (!newreq)
-			return; /* not the start of a request we recorded */
-		r->fl |= PF_RELEASED;
-	}
-	r->te_req = t_us;
+	if (last != PEND_NIL)
+		p->rec[last].te_req = t_us; /* the request's last byte so far */
 }
 
 void
-dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us, const uint8_t *data,
-	uint16_t len, uint32_t outcome, bool rst)
+dtc_cmp_test_ref(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq)
+{
+	struct sess_fifo *f = fifo_of(p, sid);
+	uint32_t last;
+
+	if (f == NULL || f->head >= PEND_BROKEN)
+		return;
+	first_unreleased(p, f, &last);
+	if (last != PEND_NIL && !(p->rec[last].fl & PF_TE_REF)) {
+		p->rec[last].te_start = seq;
+		p->rec[last].fl |= PF_TE_REF;
+	}
+}
+
+void
+dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t_us,
+	const uint8_t *data, uint16_t len, uint32_t outcome, bool rst)
 {
 	struct sess_fifo *f = fifo_of(p, sid);
 	struct pend *r;
+	uint32_t n;
 
 	if (f == NULL || f->head >= PEND_BROKEN)
+		return;
+	/* answers before this byte's are complete: pair them (in-order bytes only) */
+	while (!rst && f->head != PEND_NIL && (p->rec[f->head].fl & PF_RELEASED)) {
+		n = p->rec[f->head].next;
+		if (n == PEND_NIL || (p->rec[n].fl & (PF_RELEASED | PF_TE_REF)) !=
+				(PF_RELEASED | PF_TE_REF) || SEQ_LT32(seq, p->rec[n].te_start))
+			break;
+		pend_pair(p, &p->rec[f->head]);
+		pend_pop(p, f);
+	}
+	if (rst) {
+		/* the connection is gone: every answer still due is cut (those without a byte
+		 * count as test_reset) */
+		uint32_t i;
+
+		for (i = f->head; i != PEND_NIL && (p->rec[i].fl & PF_RELEASED);
+				i = p->rec[i].next)
+			p->rec[i].fl |= PF_TE_RST;
+		return;
+	}
+	if (f->head == PEND_NIL)
 		return;
 	r = &p->rec[f->head];
 	if (!(r->fl & PF_RELEASED))
 		return; /* before the copy of a recorded request went out */
-	if (rst) {
-		r->fl |= PF_TE_RST;
-		return;
-	}
-	if (len == 0)
+	if (len == 0 || ((r->fl & PF_TE_REF) && SEQ_LT32(seq, r->te_start)))
 		return;
 	if (!(r->fl & PF_TE_SEEN)) {
 		r->te_first = t_us;
-		r->te_out = outcome;
+		/* the classification is of this segment's first bytes: the answer's only when
+		 * it starts the answer */
+		r->te_out = !(r->fl & PF_TE_REF) || seq == r->te_start ? outcome :
+			DTC_CMP_OUTCOME_UNKNOWN;
 	}
 	r->te_last = t_us;
 	r->fl |= PF_TE_SEEN;

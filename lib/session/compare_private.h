@@ -35,16 +35,25 @@ sess_cmp_sent(struct dtc_sess_engine *e, struct dtc_sess *s, bool newreq)
 		dtc_cmp_test_sent(e->conf.cmp, sess_idx(e, s), newreq, e->now_us);
 }
 
-/* n new in-order test-server bytes of record r (records carry no payload: lengths, times and,
- * in two-host mode, the outcome the control lcore read), or its RST (r NULL). */
+/* n new in-order test-server bytes of record r, from rcv_nxt (records carry no payload:
+ * lengths, times and, in two-host mode, the outcome the control lcore read), or its RST (r
+ * NULL). */
 static inline void
 sess_cmp_test(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *r,
 	uint32_t n)
 {
 	if (unlikely(e->conf.cmp != NULL))
-		dtc_cmp_test_ans(e->conf.cmp, sess_idx(e, s), e->now_us, NULL,
+		dtc_cmp_test_ans(e->conf.cmp, sess_idx(e, s), s->rcv_nxt, e->now_us, NULL,
 			(uint16_t)(n > UINT16_MAX ? UINT16_MAX : n),
 			r != NULL ? dtc_cmp_resp_outcome(r) : DTC_CMP_OUTCOME_UNKNOWN, r == NULL);
+}
+
+/* After a release: where its answer starts (rcv_ref). */
+static inline void
+sess_cmp_ref(struct dtc_sess_engine *e, struct dtc_sess *s)
+{
+	if (unlikely(e->conf.cmp != NULL))
+		dtc_cmp_test_ref(e->conf.cmp, sess_idx(e, s), s->rcv_ref);
 }
 
 static inline void

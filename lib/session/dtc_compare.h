@@ -233,10 +233,13 @@ void dtc_cmp_stats_merge(struct dtc_cmp_stats *a, const struct dtc_cmp_stats *b)
  *    request whose ACK it is at or beyond, so answers split over many segments, retransmitted
  *    or reordered, land where they belong;
  *  - test side (the engine): dtc_cmp_test_sent() for every client segment sent the first
- *    time (newreq for the first of a request), dtc_cmp_test_ans() for the test server's
- *    in-order bytes; the engine releases requests in capture order, one answer at a time, so
- *    the oldest request is the one being answered;
- *  - a request is paired (dtc_cmp_add) when the next one is released or its session ends.
+ *    time (newreq for the first of a request) and dtc_cmp_test_ref() with where its answer
+ *    starts in the test server's sequence space, dtc_cmp_test_ans() for the test server's
+ *    in-order bytes; the engine releases requests in capture order, so answers follow in
+ *    that order, each from its start (a catch-up may release a request before the previous
+ *    answer has ended: its bytes still go to that one);
+ *  - a request is paired (dtc_cmp_add) when a byte of the next released request's answer
+ *    arrives or its session ends.
  */
 
 struct dtc_cmp_pairs;
@@ -258,7 +261,12 @@ void dtc_cmp_online_req(struct dtc_cmp_pairs *p, uint32_t sid, uint8_t xfer, uin
 void dtc_cmp_online_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t_us,
 	const uint8_t *data, uint16_t len, bool rst);
 void dtc_cmp_test_sent(struct dtc_cmp_pairs *p, uint32_t sid, bool newreq, uint64_t t_us);
-void dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint64_t t_us,
+/* Where the answer to the request just released starts in the test server's sequence space
+ * (the engine's rcv_ref: with a catch-up, beyond bytes still due to the previous request). */
+void dtc_cmp_test_ref(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq);
+/* In-order test-server bytes from seq (or its RST); an answer is paired once a byte of the
+ * next released request's answer arrives, or at the session end. */
+void dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t_us,
 	const uint8_t *data, uint16_t len, uint32_t outcome, bool rst);
 
 /*

@@ -311,6 +311,7 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 				s->rcv_ref = s->rcv_nxt;
 			}
 			s->fl |= SF_DATA_SENT;
+			sess_cmp_ref(e, s);
 		}
 		s->ref_ack = seg->ack;
 		s->fl |= SF_REF;

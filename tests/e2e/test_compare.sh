@@ -54,6 +54,7 @@ e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
 tested=$(e2e_log_count "$ts_log")
 e2e_check "the test server logged them all ($tested)" [ "$tested" = "$online" ]
 tel=$(e2e_tel cp /dtc/copy/compare)
+echo "$tel" >"$E2E_DIR/telemetry-compare.json"
 
 # Prometheus: tools/dtc-exporter.py serves the copier's telemetry, Debian's prometheus scrapes
 # it every second (both on the copier namespace's own loopback); the PromQL answers must be
@@ -146,7 +147,7 @@ smp = (e or {}).get("samples", {}).get("outcome", [])
 want(len(smp) == 5 and smp[0]["request"].startswith("GET /err HTTP/1.1") and
      smp[0]["online"].startswith("HTTP/1.1 200"),
      "GET /err: 5 samples of the difference (request and online answer bytes)")
-a = tel.get("/dtc/copy/compare", {}).get("all", {})
+a = tel.get("all") or tel.get("/dtc/copy/compare", {}).get("all", {})
 want(a.get("outcome_mismatch") == err_n, "telemetry outcome_mismatch %s" % a.get("outcome_mismatch"))
 print("MEASURED compare: %d compared, /err 200->500 %s, /slow delta p50 %s us, test p99 %s us "
       "online p99 %s us" % (rep["compared"], cells.get(("200", "500")), d50,

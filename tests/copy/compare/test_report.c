@@ -38,8 +38,9 @@ exchange(uint16_t w, const char *path, int st_on, int st_te, const char *body_te
 	dtc_cmp_online_ans(p, sid, 1000, t0 + 1000, (const uint8_t *)on, (uint16_t)strlen(on),
 		false);
 	dtc_cmp_test_sent(p, sid, true, t0 + 50000);
+	dtc_cmp_test_ref(p, sid, 7000);
 	if (!te_missing)
-		dtc_cmp_test_ans(p, sid, t0 + 50000 + (uint64_t)(t_ms * 1000), NULL,
+		dtc_cmp_test_ans(p, sid, 7000, t0 + 50000 + (uint64_t)(t_ms * 1000), NULL,
 			(uint16_t)strlen(te), w == 0 ? dtc_cls_outcome(DTC_CLS_http,
 			(const uint8_t *)te, strlen(te)) : DTC_CMP_OUTCOME_UNKNOWN, false);
 	dtc_cmp_sess_end(p, sid);
