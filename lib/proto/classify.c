@@ -689,7 +689,8 @@ dtc_cls_outcome_name(uint32_t o, char *buf, size_t len)
 	case DTC_CLS_K_REDIS:
 		if ((v & 0xff) == '-') {
 			e = v >> 8;
-			snprintf(buf, len, "-%s", e < DTC_CLS_REDIS_ERR_MAX ? redis_err_names[e] : "?");
+			snprintf(buf, len, "-%s",
+				e < DTC_CLS_REDIS_ERR_MAX ? redis_err_names[e] : "?");
 		} else {
 			snprintf(buf, len, "%c", (int)(v & 0x7f));
 		}

@@ -87,8 +87,9 @@ struct dtc_cmp_answer {
 	uint16_t head_len;           /* bytes at head (<= DTC_CMP_HEAD) */
 	bool reset;                  /* the server reset the connection instead */
 	const uint8_t *head;         /* the answer's first bytes */
-	uint32_t outcome;            /* without head: its outcome if known (two-host mode, where
-				      * the control lcore classifies), else DTC_CMP_OUTCOME_UNKNOWN */
+	/* without head: its outcome if known (two-host mode, where the control lcore classifies
+	 * the test server's segments), else DTC_CMP_OUTCOME_UNKNOWN */
+	uint32_t outcome;
 };
 
 #define DTC_CMP_OUTCOME_UNKNOWN UINT32_MAX

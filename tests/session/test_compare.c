@@ -119,7 +119,8 @@ test_hist_quantiles(void)
 	CHECK_EQ(h->min, v[0]);
 	for (q = 0; q < RTE_DIM(qs); q++) {
 		uint64_t got = dtc_cmp_hist_quantile(h, qs[q]), want = exact_q(v, N, qs[q]);
-		int64_t sgot = dtc_cmp_shist_quantile(s, qs[q]), swant = sv[(size_t)ceil(qs[q] * N) - 1];
+		int64_t sgot = dtc_cmp_shist_quantile(s, qs[q]);
+		int64_t swant = sv[(size_t)ceil(qs[q] * N) - 1];
 
 		CHECKF(close_enough((double)got, (double)want), "q %.3f got %" PRIu64 " want %"
 			PRIu64, qs[q], got, want);
