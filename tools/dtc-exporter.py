@@ -13,8 +13,11 @@ turns the replies into metrics (python3-prometheus-client, Debian's):
   - a number in a nested dictionary:       the same with the dictionary's name as a label,
     e.g. dtc_copy_drops{group="front",reason="not_client"} (a per-reason dictionary) and
     dtc_copy_compare_compared{key="GET /err"} (the comparison's keys);
+  - a list of dictionaries each with a "key" string (/dtc/copy/compare's keys, whose names are
+    not valid telemetry names): the same, labelled with that key;
   - /dtc/copy/compare's latency histograms (online_hist_us, test_hist_us: cumulative counts at
-    power-of-two microsecond bounds): histograms dtc_copy_compare_latency_seconds{side=...}.
+    power-of-two microsecond bounds, "inf", "sum"): histograms
+    dtc_copy_compare_latency_seconds{side=...}.
 
 Each metric has an `app` label (the rundir's last part) so one exporter serves both apps.
 --once prints one exposition and exits (tests, debugging).  An app that does not answer is
@@ -70,8 +73,8 @@ HIST_KEYS = {"online_hist_us": "online", "test_hist_us": "test"}
 
 def histogram(h):
     """Prometheus buckets and sum from {"1": c, "2": c, ..., "+Inf": n, "sum": s} (us)."""
-    buckets = sorted((float(k) / 1e6, v) for k, v in h.items() if k not in ("+Inf", "sum"))
-    return ([(repr(b), v) for b, v in buckets] + [("+Inf", h.get("+Inf", 0))],
+    buckets = sorted((float(k) / 1e6, v) for k, v in h.items() if k.isdigit())
+    return ([(repr(b), v) for b, v in buckets] + [("+Inf", h.get("inf", 0))],
             h.get("sum", 0) / 1e6)
 
 
@@ -114,6 +117,10 @@ class Collector:
                         gauge(metric_name(cmd, k), {"app": app}, v)
                     elif isinstance(v, dict):
                         self.nested(cmd, app, k, v, gauge, hists)
+                    elif isinstance(v, list):  # dictionaries named by their "key" value
+                        for e in v:
+                            if isinstance(e, dict) and isinstance(e.get("key"), str):
+                                self.nested(cmd, app, e["key"], e, gauge, hists)
         fams = {}
         for (name, labels), (buckets, total) in hists.items():
             h = fams.get(name)

@@ -226,6 +226,8 @@ dtc_copy_cmp_resp(struct dtc_resp *r, const struct dtc_pkt_info *pi, const struc
 
 static const double pcts[] = { 0.5, 0.9, 0.99, 0.999 };
 static const char *const pct_names[] = { "p50", "p90", "p99", "p99.9" };
+/* telemetry names: alphanumeric, '_' and '/' only */
+static const char *const tel_pct_names[] = { "p50", "p90", "p99", "p999" };
 
 static uint64_t
 differing(const struct dtc_cmp_stats *s)
@@ -539,13 +541,13 @@ tel_buckets(const struct dtc_cmp_hist *h)
 		if (cum == h->n)
 			break;
 	}
-	rte_tel_data_add_dict_u64(d, "+Inf", h->n);
+	rte_tel_data_add_dict_u64(d, "inf", h->n);
 	rte_tel_data_add_dict_u64(d, "sum", h->sum);
 	return d;
 }
 
 static struct rte_tel_data *
-tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets)
+tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets, const char *key)
 {
 	struct rte_tel_data *d = rte_tel_data_alloc();
 	unsigned int i;
@@ -556,6 +558,7 @@ tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets)
 	if (d == NULL)
 		return NULL;
 	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "key", key); /* a value: any characters */
 	rte_tel_data_add_dict_u64(d, "pairs", s->pairs);
 	rte_tel_data_add_dict_u64(d, "compared", s->compared);
 	rte_tel_data_add_dict_u64(d, "equal", s->equal);
@@ -569,11 +572,11 @@ tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets)
 	rte_tel_data_add_dict_u64(d, "outcome_mismatch", mismatch);
 	rte_tel_data_add_dict_u64(d, "outcome_unknown", s->outcome_unknown);
 	for (i = 0; i < RTE_DIM(pcts); i++) {
-		snprintf(name, sizeof(name), "online_%s_us", pct_names[i]);
+		snprintf(name, sizeof(name), "online_%s_us", tel_pct_names[i]);
 		rte_tel_data_add_dict_u64(d, name, dtc_cmp_hist_quantile(&s->online, pcts[i]));
-		snprintf(name, sizeof(name), "test_%s_us", pct_names[i]);
+		snprintf(name, sizeof(name), "test_%s_us", tel_pct_names[i]);
 		rte_tel_data_add_dict_u64(d, name, dtc_cmp_hist_quantile(&s->test, pcts[i]));
-		snprintf(name, sizeof(name), "delta_%s_us", pct_names[i]);
+		snprintf(name, sizeof(name), "delta_%s_us", tel_pct_names[i]);
 		dv = dtc_cmp_shist_quantile(&s->delta, pcts[i]);
 		if (dv > INT32_MAX)
 			dv = INT32_MAX;
@@ -599,7 +602,7 @@ tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets)
 static int
 tel_compare(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct rte_tel_data *c;
+	struct rte_tel_data *c, *keys;
 	unsigned int i;
 
 	RTE_SET_USED(cmd);
@@ -615,20 +618,26 @@ tel_compare(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "online_segs", b->online_segs);
 		rte_tel_data_add_dict_u64(d, "online_unmatched", b->online_unmatched);
 		rte_tel_data_add_dict_u64(d, "snapshots_missed", g.snap_missed);
-		c = tel_stats_dict(&b->all, true);
+		c = tel_stats_dict(&b->all, true, "all");
 		if (c != NULL)
 			rte_tel_data_add_dict_container(d, "all", c, 0);
-		/* the reply must fit the 16 KB telemetry buffer: the 16 biggest keys (the report
-		 * has them all) */
-		for (i = 0; i < b->n_keys && i < 16; i++) {
-			c = tel_stats_dict(&b->keys[i].st, false);
-			if (c != NULL)
-				rte_tel_data_add_dict_container(d, b->keys[i].name, c, 0);
-		}
-		if (b->other.st.pairs != 0) {
-			c = tel_stats_dict(&b->other.st, false);
-			if (c != NULL)
-				rte_tel_data_add_dict_container(d, "other", c, 0);
+		/* keys are not valid telemetry names ("GET /x"): a list of dictionaries, each
+		 * with its key as a value.  The reply must fit the 16 KB telemetry buffer: the 16
+		 * biggest keys (the report has them all), then other. */
+		keys = rte_tel_data_alloc();
+		if (keys != NULL) {
+			rte_tel_data_start_array(keys, RTE_TEL_CONTAINER);
+			for (i = 0; i < b->n_keys && i < 16; i++) {
+				c = tel_stats_dict(&b->keys[i].st, false, b->keys[i].name);
+				if (c != NULL)
+					rte_tel_data_add_array_container(keys, c, 0);
+			}
+			if (b->other.st.pairs != 0) {
+				c = tel_stats_dict(&b->other.st, false, "other");
+				if (c != NULL)
+					rte_tel_data_add_array_container(keys, c, 0);
+			}
+			rte_tel_data_add_dict_container(d, "keys", keys, 0);
 		}
 	}
 	pthread_mutex_unlock(&g.lock);

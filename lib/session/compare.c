@@ -713,6 +713,7 @@ struct pend {
 	uint32_t te_len;
 	uint32_t te_out;             /* outcome of the test answer's first bytes, if classified */
 	uint32_t te_start;           /* test-server seq where the answer starts (PF_TE_REF) */
+	uint64_t te_prev;            /* last byte of the previous test answer (0: none) */
 	uint16_t port;
 	uint8_t proto, fl;
 	uint8_t req_len, on_hl, te_hl, pad;
@@ -833,7 +834,9 @@ pend_pair(struct dtc_cmp_pairs *p, const struct pend *r)
 	pr.req = r->req;
 	pr.req_len = r->req_len;
 	pr.online_req_us = r->on_req;
-	pr.test_req_us = r->te_req;
+	/* released before the previous answer was out (a catch-up): the test server could
+	 * only start on it then, as the online server did once the client had its answer */
+	pr.test_req_us = r->te_prev > r->te_req ? r->te_prev : r->te_req;
 	if (r->fl & PF_ON_SEEN) {
 		pr.online.first_us = r->on_first;
 		pr.online.last_us = r->on_last;
@@ -1022,13 +1025,28 @@ dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t
 
 	if (f == NULL || f->head >= PEND_BROKEN)
 		return;
-	/* answers before this byte's are complete: pair them (in-order bytes only) */
-	while (!rst && f->head != PEND_NIL && (p->rec[f->head].fl & PF_RELEASED)) {
-		n = p->rec[f->head].next;
-		if (n == PEND_NIL || (p->rec[n].fl & (PF_RELEASED | PF_TE_REF)) !=
-				(PF_RELEASED | PF_TE_REF) || SEQ_LT32(seq, p->rec[n].te_start))
+	/*
+	 * Answers before this byte's are complete: pair them.  Where the next answer starts:
+	 * when the bytes were classified (two-host mode), at the next segment that starts an
+	 * answer (a status line, a reply type); otherwise at the engine's estimate (rcv_ref),
+	 * which after a catch-up assumes the test answer is as long as the online one.
+	 */
+	while (!rst && len != 0 && f->head != PEND_NIL && (p->rec[f->head].fl & PF_RELEASED)) {
+		bool next;
+
+		r = &p->rec[f->head];
+		n = r->next;
+		if (n == PEND_NIL || !(p->rec[n].fl & PF_RELEASED))
 			break;
-		pend_pair(p, &p->rec[f->head]);
+		if (outcome != DTC_CMP_OUTCOME_UNKNOWN)
+			next = (r->fl & PF_TE_SEEN) && DTC_CLS_OUT_KIND(outcome) != DTC_CLS_K_NONE;
+		else
+			next = (p->rec[n].fl & PF_TE_REF) && !SEQ_LT32(seq, p->rec[n].te_start);
+		if (!next)
+			break;
+		/* the test server takes the next request once this answer is out */
+		p->rec[n].te_prev = (r->fl & PF_TE_SEEN) ? r->te_last : 0;
+		pend_pair(p, r);
 		pend_pop(p, f);
 	}
 	if (rst) {
@@ -1046,14 +1064,12 @@ dtc_cmp_test_ans(struct dtc_cmp_pairs *p, uint32_t sid, uint32_t seq, uint64_t t
 	r = &p->rec[f->head];
 	if (!(r->fl & PF_RELEASED))
 		return; /* before the copy of a recorded request went out */
-	if (len == 0 || ((r->fl & PF_TE_REF) && SEQ_LT32(seq, r->te_start)))
+	if (len == 0 || (outcome == DTC_CMP_OUTCOME_UNKNOWN && (r->fl & PF_TE_REF) &&
+			SEQ_LT32(seq, r->te_start)))
 		return;
 	if (!(r->fl & PF_TE_SEEN)) {
 		r->te_first = t_us;
-		/* the classification is of this segment's first bytes: the answer's only when
-		 * it starts the answer */
-		r->te_out = !(r->fl & PF_TE_REF) || seq == r->te_start ? outcome :
-			DTC_CMP_OUTCOME_UNKNOWN;
+		r->te_out = outcome; /* this segment's first bytes start the answer */
 	}
 	r->te_last = t_us;
 	r->fl |= PF_TE_SEEN;

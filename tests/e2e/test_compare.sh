@@ -55,6 +55,7 @@ tested=$(e2e_log_count "$ts_log")
 e2e_check "the test server logged them all ($tested)" [ "$tested" = "$online" ]
 tel=$(e2e_tel cp /dtc/copy/compare)
 echo "$tel" >"$E2E_DIR/telemetry-compare.json"
+cp "$E2E_DIR/telemetry-compare.json" /tmp/dtc-e2e-compare-tel.json 2>/dev/null || true
 
 # Prometheus: tools/dtc-exporter.py serves the copier's telemetry, Debian's prometheus scrapes
 # it every second (both on the copier namespace's own loopback); the PromQL answers must be
