@@ -13,8 +13,8 @@ turns the replies into metrics (python3-prometheus-client, Debian's):
   - a number in a nested dictionary:       the same with the dictionary's name as a label,
     e.g. dtc_copy_drops{group="front",reason="not_client"} (a per-reason dictionary) and
     dtc_copy_compare_compared{key="GET /err"} (the comparison's keys);
-  - a list of dictionaries each with a "key" string (/dtc/copy/compare's keys, whose names are
-    not valid telemetry names): the same, labelled with that key;
+  - /dtc/copy/compare's dictionaries all, k0, k1, ..., other: labelled with the key each one
+    names in its "key" value (request keys are not valid telemetry names);
   - /dtc/copy/compare's latency histograms (online_hist_us, test_hist_us: cumulative counts at
     power-of-two microsecond bounds, "inf", "sum"): histograms
     dtc_copy_compare_latency_seconds{side=...}.
@@ -117,10 +117,6 @@ class Collector:
                         gauge(metric_name(cmd, k), {"app": app}, v)
                     elif isinstance(v, dict):
                         self.nested(cmd, app, k, v, gauge, hists)
-                    elif isinstance(v, list):  # dictionaries named by their "key" value
-                        for e in v:
-                            if isinstance(e, dict) and isinstance(e.get("key"), str):
-                                self.nested(cmd, app, e["key"], e, gauge, hists)
         fams = {}
         for (name, labels), (buckets, total) in hists.items():
             h = fams.get(name)
@@ -140,8 +136,8 @@ class Collector:
 
     def nested(self, cmd, app, name, d, gauge, hists):
         if cmd == "/dtc/copy/compare":
-            # "all", one dictionary per key, "other"
-            key = name
+            # "all", k0, k1, ... (one per key, named in their "key" value), "other"
+            key = d.get("key") if isinstance(d.get("key"), str) else name
             for k, v in d.items():
                 if is_num(v):
                     gauge(metric_name(cmd, k), {"app": app, "key": key}, v)

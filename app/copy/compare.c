@@ -602,7 +602,7 @@ tel_stats_dict(const struct dtc_cmp_stats *s, bool buckets, const char *key)
 static int
 tel_compare(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct rte_tel_data *c, *keys;
+	struct rte_tel_data *c;
 	unsigned int i;
 
 	RTE_SET_USED(cmd);
@@ -621,23 +621,22 @@ tel_compare(const char *cmd, const char *params, struct rte_tel_data *d)
 		c = tel_stats_dict(&b->all, true, "all");
 		if (c != NULL)
 			rte_tel_data_add_dict_container(d, "all", c, 0);
-		/* keys are not valid telemetry names ("GET /x"): a list of dictionaries, each
-		 * with its key as a value.  The reply must fit the 16 KB telemetry buffer: the 16
-		 * biggest keys (the report has them all), then other. */
-		keys = rte_tel_data_alloc();
-		if (keys != NULL) {
-			rte_tel_data_start_array(keys, RTE_TEL_CONTAINER);
-			for (i = 0; i < b->n_keys && i < 16; i++) {
-				c = tel_stats_dict(&b->keys[i].st, false, b->keys[i].name);
-				if (c != NULL)
-					rte_tel_data_add_array_container(keys, c, 0);
-			}
-			if (b->other.st.pairs != 0) {
-				c = tel_stats_dict(&b->other.st, false, "other");
-				if (c != NULL)
-					rte_tel_data_add_array_container(keys, c, 0);
-			}
-			rte_tel_data_add_dict_container(d, "keys", keys, 0);
+		/* keys are not valid telemetry names ("GET /x"): dictionaries k0, k1, ... (by
+		 * rank), each with its key as a value (DPDK 22.11 encodes no dictionary inside an
+		 * array).  The reply must fit the 16 KB telemetry buffer: the 16 biggest keys (the
+		 * report has them all), then other. */
+		for (i = 0; i < b->n_keys && i < 16; i++) {
+			char name[8];
+
+			snprintf(name, sizeof(name), "k%u", i);
+			c = tel_stats_dict(&b->keys[i].st, false, b->keys[i].name);
+			if (c != NULL)
+				rte_tel_data_add_dict_container(d, name, c, 0);
+		}
+		if (b->other.st.pairs != 0) {
+			c = tel_stats_dict(&b->other.st, false, "other");
+			if (c != NULL)
+				rte_tel_data_add_dict_container(d, "other", c, 0);
 		}
 	}
 	pthread_mutex_unlock(&g.lock);

@@ -53,6 +53,8 @@ e2e_check "the online server logged all $((CONNS * 10)) requests ($online)" \
 e2e_catch_up 40 "$online" cp e2e_log_count "$ts_log"
 tested=$(e2e_log_count "$ts_log")
 e2e_check "the test server logged them all ($tested)" [ "$tested" = "$online" ]
+_cmp_tel_ready() { e2e_tel cp /dtc/copy/compare 2>/dev/null | grep -q '"all"'; }
+e2e_wait_until 10 "the comparison in telemetry" _cmp_tel_ready
 tel=$(e2e_tel cp /dtc/copy/compare)
 echo "$tel" >"$E2E_DIR/telemetry-compare.json"
 cp "$E2E_DIR/telemetry-compare.json" /tmp/dtc-e2e-compare-tel.json 2>/dev/null || true
