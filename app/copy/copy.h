@@ -89,6 +89,12 @@ struct dtc_copy_opts {
 	uint32_t rx_lcores;                  /* --rx-lcores (1) */
 	uint32_t stats_interval_s;           /* --stats-interval (5; 0 = off) */
 	uint32_t idle_sleep_us;              /* --idle-sleep (0 = busy polling) */
+	/* online vs test comparison (app/copy/compare.c) */
+	bool compare;                        /* --compare on|off (off) */
+	uint32_t compare_keys;               /* --compare-keys (32) */
+	const char *compare_report;          /* --compare-report FILE (none) */
+	uint8_t compare_proto[DTC_XFER_MAX]; /* --compare-proto, one per -x map (auto) */
+	unsigned int n_compare_proto;
 };
 
 /*
