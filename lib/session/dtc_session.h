@@ -124,6 +124,7 @@ struct dtc_seg {
 	uint8_t l3_len;              /* engine-private: IP header length of the built frame */
 	uint8_t sflags;              /* DTC_SEG_F_* */
 	uint8_t pad;
+	uint32_t t_cap;              /* capture time, us (low 32 bits of the front's now_us) */
 	struct rte_mbuf *qnext;      /* the engine's queue link */
 };
 
@@ -184,7 +185,12 @@ dtc_seg_of(struct rte_mbuf *m)
 	X(acks_sent, "pure ACKs sent to the test server (cumulative, delayed or duplicate)") \
 	X(route_sent, "route registrations emitted") \
 	X(route_del, "route deletions emitted when a session's entry is released") \
-	X(requests, "client requests (first data, then each new-request boundary) sent")
+	X(requests, "client requests (first data, then each new-request boundary) sent") \
+	X(req_answer, "new requests released when the test server had answered as many bytes as the online server") \
+	X(req_silence, "new requests released after a silence (the test server answered less than the online one)") \
+	X(req_catchup, "new requests released ahead of the answer because the session lagged over --max-lag") \
+	X(close_answer, "client FIN/RST released after the test server's answer (same rule as requests)") \
+	X(close_quiet, "client FIN/RST released after close_quiet_ms without the whole answer")
 
 #define DTC_SESS_DROP_LIST(X) \
 	X(not_client, "not a client->server segment of a -x map") \
@@ -248,12 +254,58 @@ enum dtc_sess_txf {
 #define DTC_RTT_BUCKETS 16 /* log2 buckets of the test server's RTT: < 16 us, < 32 us, ...,
 			    * bucket 15 = >= 262 ms (16 << 14 us) */
 
+/*
+ * Log-bucket histogram of microsecond values, constant memory: buckets 0..3 hold 0..3 us, then
+ * four buckets per power of two ([4,5), [5,6), ... [2^k, 1.25 * 2^k), ...): a value is known to
+ * within 25 %.  128 buckets reach 2^32 us.
+ */
+#define DTC_HIST_BUCKETS 128
+
+static inline unsigned int
+dtc_hist_bucket(uint64_t v)
+{
+	unsigned int o;
+
+	if (v >= (1ull << 32))
+		return DTC_HIST_BUCKETS - 1;
+	if (v < 4)
+		return (unsigned int)v;
+	o = 31u - (unsigned int)__builtin_clz((uint32_t)v);
+	return o * 4 - 4 + (unsigned int)((v >> (o - 2)) & 3);
+}
+
+/* Smallest value of bucket b. */
+static inline uint64_t
+dtc_hist_lo(unsigned int b)
+{
+	unsigned int o;
+
+	if (b < 4)
+		return b;
+	o = b / 4 + 1;
+	return (uint64_t)(4 + (b & 3)) << (o - 2);
+}
+
+/* Largest value of bucket b. */
+static inline uint64_t
+dtc_hist_hi(unsigned int b)
+{
+	return b + 1 < DTC_HIST_BUCKETS ? dtc_hist_lo(b + 1) - 1 : UINT64_MAX;
+}
+
+/* The value under which a share pct (0..100) of the samples lie: the upper end of the bucket
+ * that holds that rank; 0 when empty.  pct = 100 gives the upper end of the highest bucket used. */
+uint64_t dtc_hist_pct(const uint64_t *h, unsigned int n, double pct);
+
 struct dtc_sess_stats {
 	uint64_t c[DTC_SESS_C_MAX];
 	uint64_t drop[DTC_SESS_DROP_MAX];
 	uint64_t end[DTC_SESS_END_MAX];
 	uint64_t txf[DTC_SESS_TXF_MAX];
 	uint64_t rtt_hist[DTC_RTT_BUCKETS];
+	/* copy lag: capture to release to the test server, per request (DTC_HIST buckets, us) */
+	uint64_t lag_hist[DTC_HIST_BUCKETS];
+	uint64_t lag_max_us;
 	uint64_t active;             /* sessions live now (ended ones excluded) */
 	uint64_t lingering;          /* ended sessions still holding their 4-tuple (linger) */
 	uint64_t queued_segs;        /* client segments buffered now */
@@ -295,6 +347,11 @@ struct dtc_sess_conf {
 	bool gradual;                   /* -g: ramp the kept share from 1 % to 100 % over 100 s */
 	bool full_sessions_only;        /* -O: never synthesize a SYN */
 	bool no_wait;                   /* -W: do not wait for the response to the last request */
+	uint32_t max_lag_us;            /* --max-lag: a session whose next request has waited
+					 * this long since its capture releases it ahead of the
+					 * answer (catch-up); 0 = never (5 ms) */
+	uint32_t close_quiet_ms;        /* a FIN/RST waiting for the answer goes after this much
+					 * quiet from the test server (200 ms) */
 	/* TCP behaviour */
 	uint16_t mss;                   /* -D: MSS option of synthesized SYNs (1460) */
 	uint16_t mtu;                   /* -M: split captured segments longer than this (1500) */

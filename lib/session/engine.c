@@ -42,6 +42,8 @@ dtc_sess_conf_defaults(struct dtc_sess_conf *c)
 	c->rcv_wnd = 1u << 20;
 	c->max_sessions = 65536;
 	c->max_seg_per_sess = 1024;
+	c->max_lag_us = 5000;
+	c->close_quiet_ms = 200;
 	c->max_seg_total = 262144;
 	c->socket_id = SOCKET_ID_ANY;
 	c->n_workers = 1;
@@ -67,7 +69,8 @@ conf_check(const struct dtc_sess_conf *c)
 			c->linger_ms > MAX_TIMEOUT_MS || c->rto_min_ms == 0 ||
 			c->rto_max_ms < c->rto_min_ms || c->rto_max_ms > MAX_TIMEOUT_MS ||
 			c->resp_end_min_us > 1000000 || c->rtt_us > 60000000 ||
-			c->delack_max_us > 1000000)
+			c->delack_max_us > 1000000 || c->max_lag_us > 60000000 ||
+			c->close_quiet_ms > MAX_TIMEOUT_MS)
 		return -EINVAL;
 	if (rte_pktmbuf_priv_size(c->mp) < DTC_MBUF_PRIV_SIZE ||
 			rte_pktmbuf_data_room_size(c->mp) < RTE_PKTMBUF_HEADROOM + c->mtu)
@@ -111,6 +114,7 @@ dtc_sess_create(const struct dtc_sess_conf *c)
 	e->linger_ticks = us_to_ticks_up((uint64_t)c->linger_ms * 1000);
 	e->recycle_ticks = us_to_ticks_up((uint64_t)c->recycle_idle_ms * 1000);
 	e->delack_ticks = us_to_ticks_up(c->delack_max_us);
+	e->close_quiet_ticks = us_to_ticks_up((uint64_t)c->close_quiet_ms * 1000);
 	e->rto_min_us = c->rto_min_ms * 1000;
 	e->stone_ticks = us_to_ticks_up(e->rto_min_us);
 	e->rto_max_us = c->rto_max_ms * 1000;
@@ -228,6 +232,7 @@ sess_rearm(struct dtc_sess_engine *e, struct dtc_sess *s)
 		if ((s->fl & SF_RESP_SEEN) && TICK_AFTER(s->t_data + resp_end_ticks(s), e->now) &&
 				(s->qsend != NULL || (s->fl & (SF_FIN_PEND | SF_RST_PEND))))
 			when = earliest(when, s->t_data + resp_end_ticks(s));
+		when = sess_gate_deadline(e, s, when);
 		break;
 	default:
 		return;
@@ -725,10 +730,40 @@ dtc_sess_stats_add(struct dtc_sess_stats *a, const struct dtc_sess_stats *b)
 		a->txf[i] += b->txf[i];
 	for (i = 0; i < DTC_RTT_BUCKETS; i++)
 		a->rtt_hist[i] += b->rtt_hist[i];
+	for (i = 0; i < DTC_HIST_BUCKETS; i++)
+		a->lag_hist[i] += b->lag_hist[i];
+	if (b->lag_max_us > a->lag_max_us)
+		a->lag_max_us = b->lag_max_us;
 	a->active += b->active;
 	a->lingering += b->lingering;
 	a->queued_segs += b->queued_segs;
 	a->redirects += b->redirects;
+}
+
+uint64_t
+dtc_hist_pct(const uint64_t *h, unsigned int n, double pct)
+{
+	uint64_t total = 0, rank, seen = 0;
+	unsigned int b;
+
+	for (b = 0; b < n; b++)
+		total += h[b];
+	if (total == 0)
+		return 0;
+	if (pct <= 0)
+		rank = 1;
+	else if (pct >= 100)
+		rank = total;
+	else
+		rank = (uint64_t)((double)total * pct / 100.0 + 0.999999);
+	if (rank == 0)
+		rank = 1;
+	for (b = 0; b < n; b++) {
+		seen += h[b];
+		if (seen >= rank)
+			return dtc_hist_hi(b);
+	}
+	return dtc_hist_hi(n - 1);
 }
 
 static void

@@ -277,6 +277,7 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 			continue;
 		}
 		seg_fill(f, dtc_seg_of(c), pi, x, r);
+		dtc_seg_of(c)->t_cap = (uint32_t)now_us;
 		if (csum_good)
 			csum_rewrite(c, dtc_seg_of(c), pi);
 		out[n] = c;
@@ -285,6 +286,7 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 		f->st.replicas++;
 	}
 	seg_fill(f, dtc_seg_of(m), pi, x, 0);
+	dtc_seg_of(m)->t_cap = (uint32_t)now_us;
 	if (csum_good)
 		csum_rewrite(m, dtc_seg_of(m), pi);
 	/* Replica 0 last in the list is fine: each replica is its own session. */

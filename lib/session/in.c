@@ -282,8 +282,10 @@ client_close(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_seg
 	s->fl |= rst ? SF_RST_PEND : SF_FIN_PEND;
 	if (seg->ts_off != 0 && SEQ_GT(seg->tsval, s->ts_val))
 		s->ts_val = seg->tsval;
-	if (last_captured_ack(s, &ref) && SEQ_GT(seg->ack, ref))
+	if (last_captured_ack(s, &ref) && SEQ_GT(seg->ack, ref)) {
 		s->fl |= SF_CLOSE_WAIT;
+		s->fin_ack = seg->ack;
+	}
 	gap_update(e, s);
 	sess_arm_at(e, s, s->t_resp + e->t_ticks);
 }
@@ -455,6 +457,7 @@ resp_synack(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp
 		return;
 	}
 	s->rcv_nxt = r->seq + 1;
+	s->rcv_ref = s->rcv_nxt; /* a server-first greeting counts from here */
 	s->snd_una = s->iss + 1;
 	s->snd_wnd = r->win;
 	if ((s->fl & SF_SYN_WS) && r->wscale != DTC_WSCALE_NONE) {

@@ -5,13 +5,17 @@
 /*
  * What a session may send now.
  *
- * Pacing follows the captured ACKs: a client segment whose ACK is beyond the ACK of the client
- * data released before it was sent after the online server had answered, so it starts a new
- * request and waits until the test server's answer to what came before has ended: our data all
- * acknowledged, some test-server data seen since the last request, then one "silence" (the
- * client's RTT from the captured handshake, or -R, with a floor) without more.  The same rule
- * holds a FIN or RST that follows an answer, and the first data of a server-first protocol
- * (its ACK is beyond the handshake's, so it waits for the greeting).
+ * Pacing follows the online server's answers, read off the captured ACKs: a client segment
+ * whose ACK is beyond the ACK of the client data released before it was sent after the online
+ * server had answered (ACK difference) bytes, so it starts a new request.  It is released as
+ * soon as the test server has sent at least as many bytes since the previous request went out
+ * (rcv_nxt - rcv_ref) and has acknowledged all our data: no timer (req_answer).  When the test
+ * server's answer is shorter (the test release behaves differently), a silence after its last
+ * byte stands in (req_silence).  A session whose waiting request was captured more than
+ * max_lag_us ago releases it ahead of the answer, in order (req_catchup): never the first data
+ * of a connection (a server-first greeting) and never a FIN or RST.  The same rule holds a FIN
+ * or RST that follows an answer, bounded by close_quiet_ms of quiet from the test server.
+ * Pipelined requests (same ACK) go out at once.  docs/session.md has the whole rule.
  */
 
 #include "sess_tcp.h"
@@ -134,6 +138,73 @@ sess_retransmit(struct dtc_sess_engine *e, struct dtc_sess *s, bool fast)
 	}
 }
 
+/* The test server has sent at least as many bytes since the last request as the online
+ * server answered before this one (captured ACK ack), and has acknowledged all our data. */
+static inline bool
+answered(const struct dtc_sess *s, uint32_t ack)
+{
+	return s->snd_una == s->snd_nxt && !(s->fl2 & SF2_HOLE) &&
+		SEQ_GEQ(s->rcv_nxt, s->rcv_ref + (ack - s->ref_ack));
+}
+
+enum gate {
+	GATE_WAIT,
+	GATE_ANSWER,
+	GATE_SILENCE,
+	GATE_CATCHUP,
+};
+
+/* May the new request captured with ACK ack at t_cap go now?  Arms the timer for the silence
+ * and catch-up deadlines when it must wait (answers wake the session on their own). */
+static enum gate
+req_gate(struct dtc_sess_engine *e, struct dtc_sess *s, uint32_t ack, uint32_t t_cap)
+{
+	uint32_t lag;
+
+	if (answered(s, ack))
+		return GATE_ANSWER;
+	if (sess_resp_ended(e, s))
+		return GATE_SILENCE;
+	if (s->fl & SF_RESP_SEEN)
+		sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
+	if (e->conf.max_lag_us == 0 || !(s->fl & SF_DATA_SENT))
+		return GATE_WAIT;
+	lag = (uint32_t)e->now_us - t_cap;
+	if (lag >= e->conf.max_lag_us && lag < (1u << 31))
+		return GATE_CATCHUP;
+	sess_arm_at(e, s, e->now + us_to_ticks_up(e->conf.max_lag_us - lag));
+	return GATE_WAIT;
+}
+
+/* The earliest of when and the deadlines a waiting request or close has (catch-up, close
+ * quiet), for the session timer. */
+uint32_t
+sess_gate_deadline(const struct dtc_sess_engine *e, const struct dtc_sess *s, uint32_t when)
+{
+	if (e->conf.no_wait)
+		return when;
+	if (s->qsend != NULL) {
+		const struct dtc_seg *seg = dtc_seg_of(s->qsend);
+		uint32_t lag, t;
+
+		if (e->conf.max_lag_us == 0 || !(s->fl & SF_DATA_SENT) || !(s->fl & SF_REF) ||
+				!SEQ_GT(seg->ack, s->ref_ack))
+			return when;
+		lag = (uint32_t)e->now_us - seg->t_cap;
+		t = lag >= e->conf.max_lag_us || lag >= (1u << 31) ? e->now + 1 :
+			e->now + us_to_ticks_up(e->conf.max_lag_us - lag);
+		return TICK_AFTER(when, t) ? t : when;
+	}
+	if ((s->fl & SF_CLOSE_WAIT) && !(s->fl & SF_FIN_SENT)) {
+		uint32_t t = s->t_resp + e->close_quiet_ticks;
+
+		if (!TICK_AFTER(t, e->now))
+			t = e->now + 1;
+		return TICK_AFTER(when, t) ? t : when;
+	}
+	return when;
+}
+
 /* The FIN or RST the client sent, once everything before it is through. */
 static void
 output_close(struct dtc_sess_engine *e, struct dtc_sess *s)
@@ -141,10 +212,18 @@ output_close(struct dtc_sess_engine *e, struct dtc_sess *s)
 	if (s->qsend != NULL || s->snd_una != s->snd_nxt || (s->fl & SF_FIN_SENT) ||
 			s->clt_nxt != s->fin_seq)
 		return;
-	if ((s->fl & SF_CLOSE_WAIT) && !e->conf.no_wait && !sess_resp_ended(e, s)) {
-		if (s->fl & SF_RESP_SEEN)
-			sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
-		return;
+	if ((s->fl & SF_CLOSE_WAIT) && !e->conf.no_wait) {
+		if (answered(s, s->fin_ack) || sess_resp_ended(e, s)) {
+			CNT(e, close_answer);
+		} else if (TICK_GEQ(e->now, s->t_resp + e->close_quiet_ticks)) {
+			CNT(e, close_quiet);
+		} else {
+			if (s->fl & SF_RESP_SEEN)
+				sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
+			sess_arm_at(e, s, s->t_resp + e->close_quiet_ticks);
+			return;
+		}
+		s->fl &= (uint16_t)~SF_CLOSE_WAIT;
 	}
 	if (s->fl & SF_RST_PEND) {
 		tx_ctl(e, s, DTC_TCP_RST | DTC_TCP_ACK, s->fin_seq);
@@ -180,13 +259,14 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 		const struct dtc_seg *seg = dtc_seg_of(m);
 		uint32_t len = seg->payload_len;
 		bool newreq = (s->fl & SF_REF) && SEQ_GT(seg->ack, s->ref_ack);
+		enum gate g = GATE_ANSWER;
 
 		if (seg->seq != s->snd_nxt)
 			break; /* a hole in the capture: wait for it (t_gap bounds the wait) */
-		if (newreq && !e->conf.no_wait && !sess_resp_ended(e, s)) {
-			if (s->fl & SF_RESP_SEEN)
-				sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
-			break;
+		if (newreq && !e->conf.no_wait) {
+			g = req_gate(e, s, seg->ack, seg->t_cap);
+			if (g == GATE_WAIT)
+				break;
 		}
 		if (s->snd_nxt + len - s->snd_una > s->snd_wnd) {
 			if (s->snd_una == s->snd_nxt)
@@ -201,9 +281,33 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 		}
 		s->fl2 &= (uint16_t)~SF2_PROBE;
 		if (newreq || !(s->fl & SF_DATA_SENT)) {
+			uint32_t lag = (uint32_t)e->now_us - seg->t_cap;
+
 			CNT(e, requests);
-			if (newreq)
+			if (lag >= (1u << 31))
+				lag = 0; /* clock of another epoch (tests): no sample */
+			e->st.lag_hist[dtc_hist_bucket(lag)]++;
+			if (lag > e->st.lag_max_us)
+				e->st.lag_max_us = lag;
+			if (newreq) {
 				s->fl &= (uint16_t)~SF_RESP_SEEN;
+				if (g == GATE_CATCHUP) {
+					/* The answer to the previous request is still due:
+					 * this one's counts from where that one ends. */
+					uint32_t end = s->rcv_ref + (seg->ack - s->ref_ack);
+
+					s->rcv_ref = SEQ_GT(end, s->rcv_nxt) ? end : s->rcv_nxt;
+					CNT(e, req_catchup);
+				} else {
+					s->rcv_ref = s->rcv_nxt;
+					if (g == GATE_SILENCE)
+						CNT(e, req_silence);
+					else if (!e->conf.no_wait)
+						CNT(e, req_answer);
+				}
+			} else {
+				s->rcv_ref = s->rcv_nxt;
+			}
 			s->fl |= SF_DATA_SENT;
 		}
 		s->ref_ack = seg->ack;

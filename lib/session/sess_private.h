@@ -185,7 +185,8 @@ struct dtc_sess {
 	uint16_t fl2;                /* SF2_* */
 	uint8_t pad[2];
 	uint32_t srv_hi;             /* SF2_HOLE: end of the furthest test-server data seen */
-	uint8_t pad2[8];
+	uint32_t rcv_ref;            /* test-server seq the answer to the next request counts from */
+	uint32_t fin_ack;            /* captured ACK of the client FIN/RST (SF_CLOSE_WAIT) */
 };
 
 _Static_assert(sizeof(struct dtc_sess) == 3 * RTE_CACHE_LINE_SIZE, "session: three lines");
@@ -230,6 +231,7 @@ struct dtc_sess_engine {
 	/* derived configuration, in ticks / bytes */
 	uint32_t syn_ticks, t_ticks, k_ticks, gap_ticks, linger_ticks, recycle_ticks;
 	uint32_t delack_ticks;
+	uint32_t close_quiet_ticks;
 	uint32_t stone_ticks;        /* where an active idle session parks its timer */
 	uint32_t rto_min_us, rto_max_us;
 	uint32_t resp_min16;         /* resp_end_min_us / 16 */

@@ -37,6 +37,8 @@ void sess_retransmit(struct dtc_sess_engine *e, struct dtc_sess *s, bool fast);
 uint32_t sess_rto_us(const struct dtc_sess_engine *e, const struct dtc_sess *s);
 bool sess_resp_ended(const struct dtc_sess_engine *e, const struct dtc_sess *s);
 bool sess_pending(const struct dtc_sess *s);
+uint32_t sess_gate_deadline(const struct dtc_sess_engine *e, const struct dtc_sess *s,
+	uint32_t when);
 void sess_free_acked(struct dtc_sess_engine *e, struct dtc_sess *s);
 void sess_free_queue(struct dtc_sess_engine *e, struct dtc_sess *s);
 

@@ -57,6 +57,35 @@ expect_none(struct scen *s, const char *when)
 	h_drain(s->h);
 }
 
+/* No frame but pure ACKs (delayed ACKs of test-server data) are pending. */
+static inline void
+expect_only_acks(struct scen *s, const char *when)
+{
+	struct h_frame f;
+
+	while (h_next(s->h, &f))
+		if (f.payload_len != 0 || f.flags != DTC_TCP_ACK)
+			CHECKF(false, "unexpected frame %s: flags %#x seq %u ack %u len %u", when,
+				f.flags, f.seq, f.ack, f.payload_len);
+}
+
+/* Expect a data frame [seq, seq+len) acknowledging ack, after any pure ACKs. */
+static inline void
+expect_data_after_acks(struct scen *s, uint32_t seq, uint16_t len, uint32_t ack)
+{
+	struct h_frame f;
+
+	do {
+		if (!expect_frame(s, &f, "data"))
+			return;
+	} while (f.payload_len == 0 && f.flags == DTC_TCP_ACK);
+	CHECK_EQ(f.flags & (DTC_TCP_SYN | DTC_TCP_FIN | DTC_TCP_RST | DTC_TCP_ACK), DTC_TCP_ACK);
+	CHECK_EQ(f.seq, seq);
+	CHECK_EQ(f.payload_len, len);
+	CHECK_EQ(f.ack, ack);
+	CHECK(f.pat_ok);
+}
+
 /* Expect a data frame [seq, seq+len) acknowledging ack. */
 static inline void
 expect_data(struct scen *s, uint32_t seq, uint16_t len, uint32_t ack)

@@ -258,7 +258,7 @@ t_pacing(uint8_t fam, bool no_wait)
 	scen_init(&s, &h, fam, 40005);
 	scen_open(&s);
 	for (r = 0; r < 4; r++) {
-		uint32_t req = s.clt_nxt, q;
+		uint32_t req = s.clt_nxt;
 
 		/* Request in two pieces with the same ACK: a continuation goes out at once. */
 		scen_send(&s, 200);
@@ -282,19 +282,10 @@ t_pacing(uint8_t fam, bool no_wait)
 		h_tick(&h, 40);
 		scen_reply(&s, s.clt_nxt - 50, 1200, 2);
 		h_tick(&h, 64);
-		expect_none(&s, "new request inside the silence");
-		h_tick(&h, 64);
-		scen_reply(&s, s.clt_nxt - 50, 300, 1); /* more of the response: silence restarts */
-		/* The silence: the client's (from the captured handshake, 200 us floor) or our
-		 * own round trip to the test server, whichever is longer. */
-		q = resp_end_us(&s);
-		CHECK(q >= 256);
-		h_tick(&h, q - 64);
-		if (q > 256) /* the delayed ACK (the client's silence) comes first */
-			expect_pure(&s, DTC_TCP_ACK, req + 300, s.srv_nxt);
-		expect_none(&s, "new request inside the restarted silence");
-		h_tick(&h, 64);
-		/* Released: carries the ACK of the whole response, no separate ACK needed. */
+		expect_none(&s, "new request before the whole answer (1200 of 1500 bytes)");
+		scen_reply(&s, s.clt_nxt - 50, 300, 1);
+		/* As many bytes as the online server answered: released at once (no silence),
+		 * carrying the ACK of the whole answer. */
 		expect_data(&s, req + 300, 50, s.srv_nxt);
 		expect_none(&s, "after the released request");
 		/* Its own response; the next round's first piece has the same ACK as this one,
@@ -306,6 +297,108 @@ t_pacing(uint8_t fam, bool no_wait)
 	}
 	h_stats(&h, &st);
 	CHECK_EQ(st.c[DTC_SESS_C_requests], 8);
+	/* The first data is no "new request"; the other 7 waited for their answer. */
+	CHECK_EQ(st.c[DTC_SESS_C_req_answer], no_wait ? 0 : 7);
+	CHECK_EQ(st.c[DTC_SESS_C_req_silence], 0);
+	CHECK_EQ(st.c[DTC_SESS_C_req_catchup], 0);
+	CHECK(st.lag_max_us < 5000);
+	h_fini(&h);
+}
+
+/* 4: the test server answers less than the online server (a different release): after the
+ * silence that ends its answer, the next request goes (req_silence).  Bounded by the
+ * catch-up: with no answer at all, the request goes max_lag_us after its capture. */
+static void
+t_pacing_short(uint8_t fam)
+{
+	struct h_ctx h;
+	struct scen s;
+	struct dtc_sess_stats st;
+	uint32_t req, q;
+
+	dtc_check_case = fam == 4 ? "pacing_short4" : "pacing_short6";
+	h_init(&h);
+	h.conf.max_lag_us = 3000;
+	h_start(&h, 1);
+	scen_init(&s, &h, fam, 40007);
+	scen_open(&s);
+	req = s.clt_nxt;
+	scen_send(&s, 100);
+	expect_data(&s, req, 100, s.srv_nxt);
+	s.online_nxt += 1000;
+	scen_send(&s, 40);
+	expect_none(&s, "new request before any answer");
+	scen_reply(&s, s.clt_nxt - 40, 400, 1); /* 400 of 1000 bytes, then nothing */
+	q = resp_end_us(&s);
+	CHECK(q >= 200 && q < 3000);
+	h_tick(&h, q - 64);
+	expect_only_acks(&s, "inside the silence after a short answer");
+	h_tick(&h, 128);
+	expect_data_after_acks(&s, req + 100, 40, s.srv_nxt);
+	/* No answer at all to this one: the next waits for the catch-up bound. */
+	s.online_nxt += 500;
+	scen_send(&s, 30);
+	h_tick(&h, 2900);
+	expect_only_acks(&s, "before max_lag with no answer");
+	h_tick(&h, 200);
+	expect_data_after_acks(&s, req + 140, 30, s.srv_nxt);
+	h_stats(&h, &st);
+	CHECK_EQ(st.c[DTC_SESS_C_req_silence], 1);
+	CHECK_EQ(st.c[DTC_SESS_C_req_catchup], 1);
+	CHECK(st.lag_max_us >= 3000 && st.lag_max_us < 4000);
+	h_fini(&h);
+}
+
+/* 4: a session behind its test server: requests queued behind an answer that is late go out
+ * in order once they have waited max_lag_us since their capture, and the answers that do come
+ * are counted from where the answers due end (the one after them waits for its own). */
+static void
+t_catchup(void)
+{
+	struct h_ctx h;
+	struct scen s;
+	struct dtc_sess_stats st;
+	uint32_t req;
+
+	dtc_check_case = "catchup";
+	h_init(&h);
+	h_start(&h, 1); /* max_lag_us: the default, 5 ms */
+	scen_init(&s, &h, 4, 40009);
+	scen_open(&s);
+	req = s.clt_nxt;
+	scen_send(&s, 100);
+	expect_data(&s, req, 100, s.srv_nxt);
+	/* Three more requests, each after a 200-byte online answer, 1 ms apart. */
+	s.online_nxt += 200;
+	scen_send(&s, 10);
+	h_tick(&h, 1000);
+	s.online_nxt += 200;
+	scen_send(&s, 10);
+	h_tick(&h, 1000);
+	s.online_nxt += 200;
+	scen_send(&s, 10);
+	expect_only_acks(&s, "queued behind the first answer");
+	h_tick(&h, 3100); /* the first queued one was captured 5.1 ms ago */
+	expect_data_after_acks(&s, req + 100, 10, s.srv_nxt);
+	expect_none(&s, "the second is only 4.1 ms behind");
+	h_tick(&h, 1000);
+	expect_data_after_acks(&s, req + 110, 10, s.srv_nxt);
+	/* The answers to the first two arrive (400 bytes, with the ACK of all we sent): the
+	 * third is 5.1 ms behind anyway; then a fourth request waits for the third's answer. */
+	scen_reply(&s, s.clt_nxt - 10, 400, 2);
+	h_tick(&h, 1000);
+	expect_data_after_acks(&s, req + 120, 10, s.srv_nxt);
+	s.online_nxt += 200;
+	scen_send(&s, 10);
+	expect_none(&s, "the fourth, before any answer to the third");
+	scen_reply(&s, s.clt_nxt - 10, 200, 1); /* the answer to the second */
+	expect_only_acks(&s, "the fourth, before the third's answer");
+	scen_reply(&s, s.clt_nxt - 10, 200, 1); /* the third's */
+	expect_data_after_acks(&s, req + 130, 10, s.srv_nxt);
+	h_stats(&h, &st);
+	CHECK_EQ(st.c[DTC_SESS_C_req_catchup], 3);
+	CHECK_EQ(st.c[DTC_SESS_C_req_answer], 1);
+	CHECK(st.lag_max_us >= 5000);
 	h_fini(&h);
 }
 
@@ -376,6 +469,9 @@ main(void)
 	t_pacing(4, false);
 	t_pacing(6, false);
 	t_pacing(4, true);
+	t_pacing_short(4);
+	t_pacing_short(6);
+	t_catchup();
 	t_pipelined();
 	t_greeting(4);
 	t_greeting(6);

@@ -53,9 +53,11 @@ t_fin_client_first(uint8_t fam, bool early)
 		s.online_nxt += 500;
 		h_clt(&h, &s.c, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.online_nxt, 0);
 		expect_none(&s, "FIN before the response");
-		scen_reply(&s, s.clt_nxt, 500, 1);
-		expect_none(&s, "FIN inside the silence");
-		h_tick(&h, resp_end_us(&s));
+		expect_none(&s, "FIN before the response");
+		scen_reply(&s, s.clt_nxt, 300, 1);
+		expect_only_acks(&s, "FIN before the whole response (300 of 500 bytes)");
+		/* The rest of the answer releases the FIN at once, with its ACK. */
+		scen_reply(&s, s.clt_nxt, 200, 1);
 	}
 	expect_pure(&s, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.srv_nxt);
 	/* The test server acknowledges our FIN, then sends its own. */
@@ -80,6 +82,36 @@ t_fin_client_first(uint8_t fam, bool early)
 	stats(&h, &st);
 	CHECK_EQ(st.lingering, 0);
 	CHECK_EQ(h.routes[h.nroutes - 1].op, DTC_V1_ROUTE_DEL);
+	h_fini(&h);
+}
+
+/* A FIN that follows an answer the test server never gives: it goes after close_quiet_ms of
+ * quiet from the test server (counted), so the session is not held until -t. */
+static void
+t_fin_quiet(void)
+{
+	struct h_ctx h;
+	struct scen s;
+	struct dtc_sess_stats st;
+
+	dtc_check_case = "fin_quiet";
+	h_init(&h);
+	h.conf.close_quiet_ms = 50;
+	h_start(&h, 1);
+	scen_init(&s, &h, 4, 42003);
+	scen_open(&s);
+	scen_send(&s, 100);
+	h_drain(&h);
+	s.online_nxt += 500;
+	h_clt(&h, &s.c, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.online_nxt, 0);
+	scen_reply(&s, s.clt_nxt, 0, 1); /* the test server acknowledges the request only */
+	h_tick(&h, 40000);
+	expect_only_acks(&s, "FIN 40 ms into a 50 ms quiet");
+	h_tick(&h, 12000);
+	expect_pure(&s, DTC_TCP_FIN | DTC_TCP_ACK, s.clt_nxt, s.srv_nxt);
+	stats(&h, &st);
+	CHECK_EQ(st.c[DTC_SESS_C_close_quiet], 1);
+	CHECK_EQ(st.c[DTC_SESS_C_close_answer], 0);
 	h_fini(&h);
 }
 
@@ -550,6 +582,7 @@ main(void)
 	t_fin_client_first(4, false);
 	t_fin_client_first(6, false);
 	t_fin_client_first(4, true);
+	t_fin_quiet();
 	t_fin_server_first(4);
 	t_fin_server_first(6);
 	t_rst_client(4);
