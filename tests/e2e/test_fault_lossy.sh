@@ -26,7 +26,8 @@ e2e_require redis-server redis-cli redis-benchmark nft
 e2e_lab_up --impair || e2e_finish
 
 fault_redis_pair || e2e_finish
-fault_impair_start imp --loss 1 --reorder 0.5 --window 3 --dup 0.1 --delay 5 --jitter 2 \
+# E2E_FAULT_IMPAIR replaces the impairment (e.g. "--delay 0" for a baseline run).
+fault_impair_start imp ${E2E_FAULT_IMPAIR:---loss 1 --reorder 0.5 --window 3 --dup 0.1 --delay 5 --jitter 2} \
 	--seed "${E2E_FAULT_SEED:-14}" || e2e_finish
 fault_copy_redis cp || e2e_finish
 
@@ -69,8 +70,7 @@ e2e_check "phase 2: the intercept is still connected ($icpt_up)" [ "$icpt_up" = 
 e2e_copy_end cp
 e2e_dpdk_stop imp
 fault_impair_report imp
-e2e_check "the path lost, reordered and duplicated packets (lost $FAULT_IMP_LOST," \
-	"reordered $FAULT_IMP_REORDERED, dup $FAULT_IMP_DUP)" \
+e2e_check "the path lost, reordered and duplicated packets (lost $FAULT_IMP_LOST, reordered $FAULT_IMP_REORDERED, dup $FAULT_IMP_DUP)" \
 	[ "$FAULT_IMP_LOST" -gt 0 -a "$FAULT_IMP_REORDERED" -gt 0 -a "$FAULT_IMP_DUP" -gt 0 ]
 e2e_check "the impairment dropped nothing else (overflow $FAULT_IMP_OVERFLOW, tx_full $FAULT_IMP_TX_FULL)" \
 	[ "$FAULT_IMP_OVERFLOW" = 0 -a "$FAULT_IMP_TX_FULL" = 0 ]
