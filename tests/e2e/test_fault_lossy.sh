@@ -20,14 +20,15 @@ TOL=99.99
 N=${E2E_FAULT_N:-20000}
 CONNS=${E2E_FAULT_CONNS:-10}
 WITHIN=5
+# E2E_FAULT_IMPAIR replaces the impairment (e.g. "--delay 0" for a baseline run).
+IMPAIR=${E2E_FAULT_IMPAIR:---loss 1 --reorder 0.5 --window 3 --dup 0.1 --delay 5 --jitter 2}
 
 e2e_init fault_lossy
 e2e_require redis-server redis-cli redis-benchmark nft
 e2e_lab_up --impair || e2e_finish
 
 fault_redis_pair || e2e_finish
-# E2E_FAULT_IMPAIR replaces the impairment (e.g. "--delay 0" for a baseline run).
-fault_impair_start imp ${E2E_FAULT_IMPAIR:---loss 1 --reorder 0.5 --window 3 --dup 0.1 --delay 5 --jitter 2} \
+fault_impair_start imp $IMPAIR \
 	--seed "${E2E_FAULT_SEED:-14}" || e2e_finish
 fault_copy_redis cp || e2e_finish
 
@@ -77,7 +78,7 @@ e2e_check "the impairment dropped nothing else (overflow $FAULT_IMP_OVERFLOW, tx
 e2e_drops_report cp
 e2e_log "copier summary: retransmits $(e2e_summary_value cp seg_retrans)"
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", 100 * a / b; else print "0" }'; }
-e2e_log "MEASURED fault_lossy: impaired test path (1 % loss, 0.5 % reorder, 0.1 % dup, 5 ± 2 ms):" \
+e2e_log "MEASURED fault_lossy: impaired test path ($IMPAIR):" \
 	"$P1_GOT of $P1_WANT SETs within ${WITHIN}s ($(pct "$P1_GOT" "$P1_WANT") %), $P1_FINAL after catching up," \
 	"$P1_RETR retransmits; plus 1 % control-channel loss ($ctl_drops frames dropped):" \
 	"$P2_GOT of $P2_WANT within ${WITHIN}s ($(pct "$P2_GOT" "$P2_WANT") %), $P2_FINAL after catching up;" \
