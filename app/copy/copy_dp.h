@@ -373,6 +373,8 @@ struct dtc_copy_totals {
 	/* Frames the capture ports (mirror, response) lost before we could read them, as
 	 * their PMDs count them: RX ring full, no mbuf, bad frames. */
 	uint64_t port_imissed, port_rx_nombuf, port_ierrors;
+	/* The mbuf pool: its size, and the mbufs out of it (not in its ring or an lcore cache). */
+	uint64_t mbufs, mbufs_in_use;
 };
 
 /* The whole application (main.c builds it; stats and telemetry read it). */

@@ -110,3 +110,30 @@ fault_within() {
 	[[ "$FAULT_GOT" =~ ^[0-9]+$ ]] || FAULT_GOT=0
 	FAULT_TOOK=$(awk -v a="$t0" -v b="${EPOCHREALTIME/./}" 'BEGIN { printf "%.2f", (b - a) / 1e6 }')
 }
+
+# fault_mbufs_in_use NAME: mbufs out of the copier's pool (held by sessions, rings, descriptors).
+fault_mbufs_in_use() { e2e_copy_stat "$1" mbufs_in_use; }
+
+# fault_redis_load NAME CONNS [EXTRA...]: redis-benchmark SETs at full speed, in the background
+# until e2e_stop NAME (its -n is far more than it can do in a test).  EXTRA: -k 0 makes every
+# request a new connection (new sessions all the time).
+fault_redis_load() {
+	local name=$1 c=$2
+	shift 2
+	# A new connection per request uses up the ephemeral ports in a few seconds otherwise
+	# (TIME_WAIT): the whole range, and reuse of TIME_WAIT ports (timestamps on).
+	ip netns exec "$LAB_NS_CLI" sysctl -qw net.ipv4.ip_local_port_range="1024 65535" \
+		net.ipv4.tcp_tw_reuse=1 || return 1
+	e2e_spawn "$name" "$LAB_NS_CLI" TERM redis-benchmark -h "$LAB_ONL_IP" -p 6379 -t set \
+		-r 1000000 -n 100000000 -c "$c" -q "$@"
+}
+
+# fault_now: seconds since the epoch, with microseconds.
+fault_now() { echo "${EPOCHREALTIME}"; }
+fault_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }'; }
+
+# fault_sessions_idle NAME: no active session, no queued segment.
+fault_sessions_idle() {
+	[ "$(fault_tel "$1" stats.sessions_active)" = 0 ] \
+		&& [ "$(fault_tel "$1" sessions.queued_segs)" = 0 ]
+}
