@@ -57,6 +57,9 @@ want=$((onl2 - onl1))
 fault_within 2 "$((ts1 + want))" fault_sets ts
 got=$((FAULT_GOT - ts1))
 e2e_log "after the return: the test redis executed $got of the $want SETs the online one did from 1 s after it on (within ${FAULT_TOOK}s of the load's end)"
+e2e_catch_up 20 "$((ts1 + want))" cp fault_sets ts
+late=$(($(fault_sets ts) - ts1 - got))
+e2e_log "after catching up: $late more arrived later (retransmits $(e2e_copy_stat cp retransmits))"
 
 e2e_wait_until 20 "the copier to be idle" fault_sessions_idle cp
 e2e_check "sessions and queued segments back to idle (active $(fault_tel cp stats.sessions_active), queued $(fault_tel cp sessions.queued_segs))" \
@@ -75,6 +78,6 @@ e2e_drops_report cp
 e2e_log "MEASURED fault_ts_restart: test redis killed, down ${DOWN}s ($((onl_back - onl_kill)) online SETs meanwhile):" \
 	"first new session copied ${first_took}s after its return; $got of $want SETs from 1 s after the return" \
 	"($(awk -v a="$got" -v b="$want" 'BEGIN { if (b > 0) printf "%.3f", 100 * a / b }') %);" \
-	"$nonfin sessions ended by the fault (counted); mbufs in use idle $mb_idle, end $mb_end; tolerance $TOL %"
+	"$late more later; $nonfin sessions ended by the fault (counted); mbufs in use idle $mb_idle, end $mb_end; tolerance $TOL %"
 require_ratio "$got" "$want" "$TOL"
 e2e_finish
