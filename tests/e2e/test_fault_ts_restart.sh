@@ -47,7 +47,7 @@ first_took=$FAULT_TOOK
 e2e_check "new sessions reach the restarted test redis within 1 s (first SET after ${first_took}s)" \
 	[ "$FAULT_GOT" -ge 1 ]
 # From 1 s after its return on, every online SET must reach it.
-sleep "$(awk -v a="$t_back" -v b="$EPOCHREALTIME" 'BEGIN { d = 1 - (b - a); print d > 0 ? d : 0 }')"
+sleep "$(awk -v a="$t_back" -v b="$EPOCHREALTIME" 'BEGIN { d = 1 - (b - a); print (d > 0 ? d : 0) }')"
 onl1=$(fault_sets onl)
 ts1=$(fault_sets ts)
 sleep "$AFTER"    # load on the restarted server
