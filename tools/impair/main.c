@@ -10,10 +10,12 @@
  * the lab's small machine with the servers it impairs.
  *
  *   dtc-impair [EAL options] -- [--loss P] [--dup P] [--reorder P] [--delay MS] [--jitter MS]
- *       [--window MS] [--seed N] [--queue N] [--stats-interval S] [--idle-sleep US]
+ *       [--window MS] [--slow-delay MS] [--seed N] [--queue N] [--stats-interval S]
+ *       [--idle-sleep US]
  *
  * Every impairment value is "V" (both directions) or "V01,V10" (port 0 -> 1, port 1 -> 0).
  * Counters go to stdout every --stats-interval seconds and at exit (SIGINT, SIGTERM).
+ * SIGUSR1 switches the delay to --slow-delay (a slow test server on demand), SIGUSR2 back.
  * Exit status: 0 after a signal, 1 on a setup failure, 2 on invalid options.
  */
 
@@ -39,9 +41,11 @@
 #define MBUF_CACHE 256
 
 static volatile sig_atomic_t force_quit;
+static volatile sig_atomic_t slow_wanted;	/* SIGUSR1: 1, SIGUSR2: 0 */
 
 static struct {
 	struct dtc_imp_cfg cfg[2];
+	uint64_t slow_delay_ns[2];
 	uint64_t seed;
 	uint32_t queue;
 	uint32_t stats_s;
@@ -59,8 +63,12 @@ static struct dtc_imp_line line[2];
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	force_quit = 1;
+	if (sig == SIGUSR1)
+		slow_wanted = 1;
+	else if (sig == SIGUSR2)
+		slow_wanted = 0;
+	else
+		force_quit = 1;
 }
 
 static void
@@ -76,6 +84,8 @@ usage(FILE *f)
 		"  --delay MS          delay every packet by MS ms (default 0)\n"
 		"  --jitter MS         plus or minus up to MS ms, uniform; never reorders (default 0)\n"
 		"  --window MS         reorder window: extra hold of a reordered packet (default 3)\n"
+		"  --slow-delay MS     the delay while slowed down: SIGUSR1 switches to it, SIGUSR2\n"
+		"                      back to --delay (default: same as --delay)\n"
 		"  --seed N            random seed (default 1); direction 1 -> 0 uses N + 1\n"
 		"  --queue N           delay line entries per direction, power of two (default 4096)\n"
 		"  --stats-interval S  counters every S s, 0: only at exit (default 5)\n"
@@ -109,6 +119,7 @@ parse_args(int argc, char **argv)
 		{ "delay", required_argument, NULL, 'D' },
 		{ "jitter", required_argument, NULL, 'j' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "slow-delay", required_argument, NULL, 'W' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "queue", required_argument, NULL, 'q' },
 		{ "stats-interval", required_argument, NULL, 'S' },
@@ -117,6 +128,7 @@ parse_args(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v[2], x;
+	bool slow_given = false;
 	int c, i;
 
 	optind = 1;
@@ -131,14 +143,16 @@ parse_args(int argc, char **argv)
 				*p = (uint32_t)v[i];
 			}
 			break;
-		case 'D': case 'j': case 'w':
+		case 'D': case 'j': case 'w': case 'W':
 			if (dtc_imp_parse_pair(optarg, 10000, 1e6, v) != 0)
 				goto bad;
 			for (i = 0; i < 2; i++) {
 				uint64_t *p = c == 'D' ? &opt.cfg[i].delay_ns :
-					c == 'j' ? &opt.cfg[i].jitter_ns : &opt.cfg[i].window_ns;
+					c == 'j' ? &opt.cfg[i].jitter_ns :
+					c == 'w' ? &opt.cfg[i].window_ns : &opt.slow_delay_ns[i];
 				*p = v[i];
 			}
+			slow_given |= c == 'W';
 			break;
 		case 's':
 			if (parse_u64(optarg, UINT64_MAX - 1, &opt.seed) != 0)
@@ -167,6 +181,9 @@ parse_args(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (!slow_given)
+		for (i = 0; i < 2; i++)
+			opt.slow_delay_ns[i] = opt.cfg[i].delay_ns;
 	if (optind != argc) {
 		fprintf(stderr, "dtc-impair: unexpected argument '%s'\n", argv[optind]);
 		return -EINVAL;
@@ -175,7 +192,7 @@ parse_args(int argc, char **argv)
 bad:
 	fprintf(stderr, "dtc-impair: invalid value '%s' for --%s\n", optarg,
 		c == 'l' ? "loss" : c == 'd' ? "dup" : c == 'r' ? "reorder" : c == 'D' ? "delay" :
-		c == 'j' ? "jitter" : c == 'w' ? "window" : c == 's' ? "seed" : c == 'q' ? "queue" :
+		c == 'j' ? "jitter" : c == 'w' ? "window" : c == 'W' ? "slow-delay" : c == 's' ? "seed" : c == 'q' ? "queue" :
 		c == 'S' ? "stats-interval" : "idle-sleep");
 	return -EINVAL;
 }
@@ -284,11 +301,19 @@ run(void)
 	uint64_t next_stats = 0, now, due, wait;
 	struct timespec ts;
 	unsigned int work;
-	int d;
+	int d, slow = 0;
 
 	if (opt.stats_s != 0)
 		next_stats = now_ns() + (uint64_t)opt.stats_s * 1000000000ULL;
 	while (!force_quit) {
+		if (slow != slow_wanted) {
+			slow = slow_wanted;
+			for (d = 0; d < 2; d++)
+				line[d].cfg.delay_ns = slow ? opt.slow_delay_ns[d] : opt.cfg[d].delay_ns;
+			printf("dtc-impair: %s: delay %.3f,%.3f ms\n", slow ? "slow" : "normal",
+				line[0].cfg.delay_ns / 1e6, line[1].cfg.delay_ns / 1e6);
+			print_counters("stats");
+		}
 		now = now_ns();
 		work = take(0, now) + take(1, now);
 		work += drain(0, now) + drain(1, now);
@@ -363,6 +388,8 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGUSR1, on_signal);
+	signal(SIGUSR2, on_signal);
 	for (d = 0; d < 2; d++) {
 		const struct dtc_imp_cfg *c = &opt.cfg[d];
 
