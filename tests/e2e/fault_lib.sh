@@ -116,7 +116,11 @@ fault_mbufs_in_use() { e2e_copy_stat "$1" mbufs_in_use; }
 
 # fault_redis_load NAME CONNS [EXTRA...]: redis-benchmark SETs at full speed, in the background
 # until e2e_stop NAME (its -n is far more than it can do in a test).  EXTRA: -k 0 makes every
-# request a new connection (new sessions all the time).
+# request a new connection (new sessions all the time).  With -k 0, keep a test's load under
+# one pass of the client's port range (about 64 000 connections, some 10 s at this machine's
+# rate): past it the client reuses ports still in TIME_WAIT, and the copy of such reused
+# 4-tuples loses about 0.02 % of the sessions even without a fault (docs/operations.md,
+# "Faults"), which would blur what the fault costs.
 fault_redis_load() {
 	local name=$1 c=$2
 	shift 2

@@ -80,7 +80,9 @@ e2e_log "flood: $created sessions created, peak active $peak (plan $plan), peak 
 e2e_log "counters: $(fault_tel_nonzero cp)"
 e2e_log "parse errors by kind: $(e2e_tel_flat cp /dtc/copy/drops | awk '$1 ~ /^drops\.parse\// && $2 > 0 { printf "%s=%s ", substr($1, 13), $2 }')"
 e2e_check "the copier is still running" e2e_running cp
-e2e_check "the flood made sessions ($created)" [ "$created" -ge $((N_SYN / 2)) ]
+# One fake client address for all: random ports collide (engine/collision), so fewer sessions
+# than SYNs.
+e2e_check "the flood made sessions ($created)" [ "$created" -ge $((N_SYN / 4)) ]
 e2e_check "sessions within the plan (peak $peak <= $plan)" [ "$peak" -le "${plan:-0}" ]
 e2e_check "mbufs within the pool (peak $peak_mb <= $mbufs)" [ "$peak_mb" -le "${mbufs:-0}" ]
 e2e_check "resident memory within the EAL's -m plus 64 MB (peak $peak_rss MB)" \

@@ -18,7 +18,7 @@
 
 TOL=99.99
 DOWN=${E2E_FAULT_DOWN:-10}
-AFTER=${E2E_FAULT_AFTER:-5}
+AFTER=${E2E_FAULT_AFTER:-4}
 
 e2e_init fault_icpt_restart
 e2e_require redis-server redis-cli redis-benchmark
@@ -29,7 +29,7 @@ icpt_up() { [ "$(e2e_copy_stat cp intercepts_up)" = "$1" ]; }
 fault_redis_pair || e2e_finish
 fault_copy_redis cp -L || e2e_finish
 
-fault_redis_load load 4 -k 0 || e2e_finish
+fault_redis_load load 2 -k 0 || e2e_finish
 e2e_wait_counter 500 20 fault_sets ts \
 	|| { e2e_fail "the copy did not start (test redis: $(fault_sets ts) SETs)"; e2e_finish; }
 connects0=$(fault_tel cp intercepts.connects)

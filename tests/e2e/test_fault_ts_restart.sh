@@ -16,7 +16,7 @@
 
 TOL=99.99
 DOWN=${E2E_FAULT_DOWN:-2}
-AFTER=${E2E_FAULT_AFTER:-6}
+AFTER=${E2E_FAULT_AFTER:-4}
 
 e2e_init fault_ts_restart
 e2e_require redis-server redis-cli redis-benchmark
