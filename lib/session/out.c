@@ -164,7 +164,9 @@ req_gate(struct dtc_sess_engine *e, struct dtc_sess *s, uint32_t ack, uint32_t t
 
 	if (answered(s, ack))
 		return GATE_ANSWER;
-	if (sess_resp_ended(e, s))
+	/* The silence stands in for a shorter answer, not for answers still due to requests
+	 * released ahead (rcv_ref beyond rcv_nxt): those only the catch-up passes. */
+	if (SEQ_GEQ(s->rcv_nxt, s->rcv_ref) && sess_resp_ended(e, s))
 		return GATE_SILENCE;
 	if (s->fl & SF_RESP_SEEN)
 		sess_arm_at(e, s, s->t_data + resp_end_ticks(s));

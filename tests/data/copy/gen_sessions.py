@@ -95,7 +95,8 @@ class Sess:
 
     def request(self, parts):
         """A request, possibly in several segments sent back to back (same ACK)."""
-        self.meta["requests"].append({"seq": self.seq, "data": b"".join(parts).hex()})
+        self.meta["requests"].append({"seq": self.seq, "data": b"".join(parts).hex(),
+                                      "ack": self.ack})
         for part in parts:
             self.c("PA", part)
             self.seq += len(part)
