@@ -89,6 +89,12 @@ struct dtc_copy_opts {
 	uint32_t rx_lcores;                  /* --rx-lcores (1) */
 	uint32_t stats_interval_s;           /* --stats-interval (5; 0 = off) */
 	uint32_t idle_sleep_us;              /* --idle-sleep (0 = busy polling) */
+	/* online vs test comparison (app/copy/compare.c) */
+	bool compare;                        /* --compare on|off (off) */
+	uint32_t compare_keys;               /* --compare-keys (32) */
+	const char *compare_report;          /* --compare-report FILE (none) */
+	uint8_t compare_proto[DTC_XFER_MAX]; /* --compare-proto, one per -x map (auto) */
+	unsigned int n_compare_proto;
 };
 
 /*
@@ -152,7 +158,8 @@ typedef void (*dtc_copy_resp_fn)(void *arg, const struct dtc_resp *r);
 
 #define DTC_CTL_OBUF_SIZE (64u << 10)          /* queued output bytes per connection */
 #define DTC_CTL_BACKOFF_MIN_US 100000          /* first reconnect delay */
-#define DTC_CTL_BACKOFF_MAX_US 2000000         /* reconnect delay cap */
+#define DTC_CTL_BACKOFF_MAX_US 500000          /* reconnect delay cap: a returning intercept
+                                                * is used again within 0.5 s */
 
 /*
  * Times (now_us) are dtc_now_us() values: the client reads that clock itself only inside

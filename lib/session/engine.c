@@ -16,6 +16,7 @@
 #include <rte_prefetch.h>
 
 #include "sess_tcp.h"
+#include "compare_private.h"
 
 #define MAX_TIMEOUT_MS (24u * 3600 * 1000)
 #define COLLISION_PROBES 64
@@ -257,6 +258,7 @@ sess_end(struct dtc_sess_engine *e, struct dtc_sess *s, enum dtc_sess_end why, b
 
 	if (s->state != SS_SYN_SENT && s->state != SS_ESTAB)
 		return;
+	sess_cmp_end(e, s);
 	if (rst)
 		tx_ctl(e, s, s->state == SS_ESTAB ? DTC_TCP_RST | DTC_TCP_ACK : DTC_TCP_RST,
 			s->snd_nxt);
@@ -530,6 +532,10 @@ client_one(struct dtc_sess_engine *e, struct rte_mbuf *m)
 	bool collision;
 	int round;
 
+	if (unlikely(seg->sflags & DTC_SEG_F_ONLINE)) {
+		sess_cmp_online(e, m); /* consumes m; not a client segment */
+		return;
+	}
 	CNT(e, seg_in);
 	if (!seg_sane(e, m, seg)) {
 		DROP(e, bad_segment);

@@ -273,6 +273,61 @@ seg_fill(const struct dtc_front *f, struct dtc_seg *seg, const struct dtc_pkt_in
 	seg->xfer = (uint8_t)x;
 }
 
+/*
+ * --compare: a segment of the online server to a client of a -x map goes, with the key of the
+ * client's copied session (one per replica), to the session's worker, which pairs its bytes
+ * with the request they answer (dtc_compare.h).  Counted in online, not in kept or the drops.
+ */
+static unsigned int
+front_online(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt_info *pi,
+	uint64_t now_us, struct rte_mbuf **out, uint16_t *worker)
+{
+	struct dtc_pkt_info rev = *pi;
+	unsigned int r, n = 0;
+	int x;
+
+	x = dtc_xfer_match(f->c.xfer, f->c.n_xfer, pi->family, &pi->src, pi->sport);
+	if (x < 0 || pi->is_frag || pi->tcp_hlen < 20 ||
+			(uint32_t)pi->l4_off + pi->tcp_hlen + pi->payload_len > m->pkt_len ||
+			(pi->payload_len == 0 && !(pi->tcp_flags & DTC_TCP_RST))) {
+		f->st.drop[DTC_SESS_DROP_not_client]++;
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	/* as the client's segment would be: the same sampling, endpoints and origin */
+	rev.src = pi->dst;
+	rev.dst = pi->src;
+	rev.sport = pi->dport;
+	rev.dport = pi->sport;
+	if (!sampled(f, &rev, now_us)) {
+		f->st.drop[DTC_SESS_DROP_sampled_out]++;
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	rte_pktmbuf_adj(m, pi->l4_off);
+	if (m->pkt_len > (uint32_t)pi->tcp_hlen + pi->payload_len)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - pi->tcp_hlen - pi->payload_len));
+	for (r = 0; r < f->c.multiply; r++) {
+		struct rte_mbuf *c = r + 1 < f->c.multiply ?
+			rte_pktmbuf_copy(m, f->c.mp, 0, UINT32_MAX) : m;
+
+		if (c == NULL) {
+			f->st.drop[DTC_SESS_DROP_no_mbuf]++;
+			continue;
+		}
+		seg_fill(f, dtc_seg_of(c), &rev, x, r);
+		dtc_seg_of(c)->seq = pi->seq;
+		dtc_seg_of(c)->ack = pi->ack;
+		dtc_seg_of(c)->sflags = DTC_SEG_F_ONLINE;
+		dtc_seg_of(c)->t_cap = (uint32_t)now_us;
+		out[n] = c;
+		worker[n] = dtc_sess_owner(dtc_seg_of(c)->owner_hash, f->c.n_workers);
+		n++;
+	}
+	f->st.online += n;
+	return n;
+}
+
 unsigned int
 dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt_info *pi,
 	uint64_t now_us, struct rte_mbuf **out, uint16_t *worker)
@@ -288,6 +343,8 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 	}
 	x = dtc_xfer_match(f->c.xfer, f->c.n_xfer, pi->family, &pi->dst, pi->dport);
 	if (x < 0) {
+		if (f->c.online_answers)
+			return front_online(f, m, pi, now_us, out, worker);
 		f->st.drop[DTC_SESS_DROP_not_client]++;
 		goto drop;
 	}

@@ -19,6 +19,7 @@
  */
 
 #include "sess_tcp.h"
+#include "compare_private.h"
 
 uint32_t
 sess_rto_us(const struct dtc_sess_engine *e, const struct dtc_sess *s)
@@ -300,6 +301,7 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 			break;
 		}
 		s->fl2 &= (uint16_t)~SF2_PROBE;
+		sess_cmp_sent(e, s, newreq || !(s->fl & SF_DATA_SENT));
 		if (newreq || !(s->fl & SF_DATA_SENT)) {
 			uint32_t lag = (uint32_t)e->now_us - seg->t_cap;
 
@@ -329,6 +331,7 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 				s->rcv_ref = s->rcv_nxt;
 			}
 			s->fl |= SF_DATA_SENT;
+			sess_cmp_ref(e, s);
 		}
 		s->ref_ack = seg->ack;
 		s->fl |= SF_REF;
