@@ -25,6 +25,7 @@
 #                         where they cannot be, the huge rows are skipped with a message
 #     --perf PREFIX       profile the timed passes of worker 0 (perf record, cpu-clock):
 #                         PREFIX.huge.data and PREFIX.4k.data, read with `perf report -i`
+#                         (BENCH_PERF_OPTS adds perf record options: --call-graph=dwarf)
 #     --quick             a few seconds: tiny configuration (what the bench_quick test runs)
 #
 # It may also be run on its own: `. tools/bench.sh; BUILD=build bench_main --quick`.
@@ -160,7 +161,7 @@ bench_main() {
             break
             ;;
         -h | --help)
-            sed -n '9,28p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
+            sed -n '9,29p' "$top/tools/bench.sh" | sed 's/^# \{0,1\}//'
             return 0
             ;;
         *)

@@ -266,7 +266,7 @@ uint32_t table_lookup(const struct dtc_sess_engine *e, const struct dtc_flow_key
 	uint32_t hash);
 /* Buckets in use at the least (the bucket array grows from them with the load, and shrinks
  * back to them). */
-#define TABLE_MIN_BUCKETS 1024u
+#define TABLE_MIN_BUCKETS 16u
 void table_prefetch_burst(const struct dtc_sess_engine *e, const uint32_t *hash, unsigned int k,
 	uint32_t *cand);
 uint32_t table_alloc(struct dtc_sess_engine *e); /* SESS_NIL when no free entry */

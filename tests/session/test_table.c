@@ -139,7 +139,7 @@ t_redirect(void)
 
 /* ---- the buckets sized to the load (linear hashing) ---- */
 
-#define NR 16384 /* 32768 buckets allocated: grown from 1024 through five levels */
+#define NR 16384 /* 32768 buckets allocated: grown from TABLE_MIN_BUCKETS, level by level */
 
 static struct dtc_flow_key rkeys[NR];
 static bool rin[NR];
