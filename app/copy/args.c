@@ -47,7 +47,10 @@ enum {
 	OPT_COMPARE_KEYS,
 	OPT_COMPARE_REPORT,
 	OPT_COMPARE_PROTO,
+	OPT_SECRET,
+	OPT_RECORD_PREFIX,
 	OPT_MAX_LAG,
+	OPT_IFACE,
 	OPT_MAX
 };
 
@@ -82,6 +85,12 @@ enum {
 		"port of an intercept given without one (default 36524)") \
 	O("connections", 'C', required_argument, "N", \
 		"control connections per intercept, 1..16 (default 2)") \
+	O("secret", OPT_SECRET, required_argument, "FILE", \
+		"shared secret file (16..1024 bytes, mode 600): speak only protocol v2\n" \
+		"with HMAC-SHA256 authentication, never fall back to v1 (default: none)") \
+	O("record-prefix", OPT_RECORD_PREFIX, required_argument, "N", \
+		"ask v2 intercepts for the first N payload bytes of each response,\n" \
+		"0..128 (default 0)") \
 	O("lonely", 'L', no_argument, NULL, \
 		"keep running and reconnecting when no intercept is up (default:\n" \
 		"exit when none is reachable at start, or none is up for 10 s)") \
@@ -105,7 +114,8 @@ enum {
 	O("rtt", 'R', required_argument, "MS", \
 		"use this RTT instead of the measured one, 0..60000 (default 0 = measure)") \
 	O("max-memory", 'm', required_argument, "MB", \
-		"memory for all pools and tables, 16..1048576 (default 1024)") \
+		"memory for all pools and tables, 16..1048576\n" \
+		"(default: what the EAL has, less a reserve for the EAL and the ports)") \
 	S("Offline replay") \
 	O("pcap-file", 'i', required_argument, "FILE", \
 		"replay this pcap file instead of capturing on --rx-port") \
@@ -116,6 +126,10 @@ enum {
 	O("loops", 'T', required_argument, "N", \
 		"replay the file N times, 1..1000000 (default 1)") \
 	S("DPDK ports") \
+	O("iface", OPT_IFACE, required_argument, "NAME[,NAME]", \
+		"capture the mirror on Linux interface NAME: an af_packet port with a\n" \
+		"32 MiB ring, the --rx-port; a second NAME is the --tx-port (default:\n" \
+		"only the EAL's own ports)") \
 	O("rx-port", OPT_RX_PORT, required_argument, "N[,N...]", \
 		"ports receiving the mirrored traffic, up to 8 (default 0)") \
 	O("tx-port", OPT_TX_PORT, required_argument, "N", \
@@ -435,6 +449,11 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 		o->intercept_port = (uint16_t)x;
 		return rc;
 	case 'C': return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_CONNS, &o->conns_per_intercept);
+	case OPT_SECRET: return dtc_opts_file(p, code, v, &o->secret_file);
+	case OPT_RECORD_PREFIX:
+		rc = dtc_opts_u64(p, code, v, 0, DTC_V2_PREFIX_MAX, &x);
+		o->record_prefix = (uint16_t)x;
+		return rc;
 	case 'L': o->lonely = true; return 0;
 	case 'W': o->no_wait = true; return 0;
 	case OPT_MAX_LAG: return dtc_opts_u32(p, code, v, 0, 60000, &o->max_lag_ms);
@@ -459,6 +478,15 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'I': return dtc_opts_u32(p, code, v, 0, 86400000, &o->gap_ms);
 	case 'T': return dtc_opts_u32(p, code, v, 1, 1000000, &o->loops);
 	case OPT_RX_PORT: return parse_rx_ports(c, v);
+	case OPT_IFACE: {
+		int n = dtc_parse_iface_list(v, o->ifaces, RTE_DIM(o->ifaces));
+
+		if (n < 0)
+			return dtc_opts_fail(p, code, v, "expected one or two distinct interface "
+				"names (mirror[,TX]), 1 to 15 characters each");
+		o->n_ifaces = (unsigned int)n;
+		return 0;
+	}
 	case OPT_TX_PORT:
 		rc = dtc_opts_u64(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->tx_port = (int)x;
@@ -500,7 +528,6 @@ set_defaults(struct dtc_copy_opts *o)
 	o->max_lag_ms = 5;
 	o->mtu = 1500;
 	o->mss = 1460;
-	o->max_memory_mb = 1024;
 	o->speed = 1.0;
 	o->loops = 1;
 	o->tx_port = -1;
@@ -514,7 +541,7 @@ set_defaults(struct dtc_copy_opts *o)
 static int
 check_dependencies(struct args_ctx *c)
 {
-	static const int need_s[] = { 'p', 'C', 'L' };
+	static const int need_s[] = { 'p', 'C', 'L', OPT_SECRET, OPT_RECORD_PREFIX };
 	static const int need_i[] = { 'a', 'I', 'T' };
 	static const int need_cmp[] = { OPT_COMPARE_KEYS, OPT_COMPARE_REPORT, OPT_COMPARE_PROTO };
 	unsigned int i;
@@ -669,8 +696,9 @@ finish(struct args_ctx *c)
 		return rc;
 	if (c->val['k'] == NULL)
 		o->keepalive_timeout_s = o->session_timeout_s + 120;
+	o->rx_port_given = c->val[OPT_RX_PORT] != NULL;
 	if (c->val['i'] == NULL && c->val[OPT_RX_PORT] == NULL) {
-		o->rx_ports[0] = 0;
+		o->rx_ports[0] = 0;   /* main() takes the --iface port instead */
 		o->n_rx_ports = 1;
 	}
 	return 0;

@@ -602,6 +602,7 @@ uint16_t
 dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n,
 	uint64_t now_us)
 {
+	uint32_t hash[BULK], cand[BULK];
 	uint16_t done;
 
 	set_now(e, now_us);
@@ -612,15 +613,8 @@ dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n
 		for (i = 0; i < k; i++)
 			rte_prefetch0(dtc_seg_of(b[i]));
 		for (i = 0; i < k; i++)
-			rte_prefetch0(&e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask]);
-		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask];
-
-			if (idx != SESS_NIL) {
-				sess_prefetch(&e->s[idx]);
-				rte_prefetch0(&e->tn[idx]);
-			}
-		}
+			hash[i] = dtc_seg_of(b[i])->flow_hash;
+		table_prefetch_burst(e, hash, k, cand);
 		for (i = 0; i < k; i++)
 			client_one(e, b[i]);
 		done += k;
@@ -656,7 +650,7 @@ uint16_t
 dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_t n,
 	uint64_t now_us)
 {
-	uint32_t hash[BULK];
+	uint32_t hash[BULK], cand[BULK];
 	uint16_t done;
 
 	set_now(e, now_us);
@@ -664,21 +658,12 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)BULK), i;
 		const struct dtc_resp *b = r + done;
 
-		for (i = 0; i < k; i++) {
+		for (i = 0; i < k; i++)
 			hash[i] = dtc_flow_hash(&b[i].key, e->conf.seed);
-			rte_prefetch0(&e->bucket[hash[i] & e->bmask]);
-		}
-		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[hash[i] & e->bmask];
-
-			if (idx != SESS_NIL) {
-				sess_prefetch(&e->s[idx]);
-				rte_prefetch0(&e->tn[idx]);
-			}
-		}
+		table_prefetch_burst(e, hash, k, cand);
 		/* The acknowledged segment is freed: its mbuf went cold since it was sent. */
 		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[hash[i] & e->bmask];
+			uint32_t idx = cand[i];
 
 			if (idx != SESS_NIL && e->s[idx].qhead != NULL) {
 				rte_prefetch0(e->s[idx].qhead);
