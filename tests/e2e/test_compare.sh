@@ -16,13 +16,20 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-e2e_init compare
+# E2E_COMPARE_MODE=intercept: the same through dpdk-intercept (three-host), the test answers'
+# outcomes from the v2 records' payload prefix (--record-prefix 64).
+MODE=${E2E_COMPARE_MODE:-two-host}
+e2e_init "compare_${MODE/-/_}"
 e2e_require nginx curl python3
 [ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] || {
 	echo "SKIP: the nginx echo module is not installed (libnginx-mod-http-echo)"
 	exit 77
 }
-e2e_lab_up --two-host || e2e_finish
+if [ "$MODE" = intercept ]; then
+	e2e_lab_up || e2e_finish
+else
+	e2e_lab_up --two-host || e2e_finish
+fi
 
 here=$(dirname "${BASH_SOURCE[0]}")
 e2e_nginx_start onl "$LAB_NS_ONL" "$here/compare/nginx-online.conf" "$LAB_ONL_IP" 80 \
@@ -31,7 +38,13 @@ e2e_nginx_start ts "$LAB_NS_TS" "$here/compare/nginx-test.conf" "$LAB_TS_IP" 80 
 onl_log=$(e2e_access_log onl)
 ts_log=$(e2e_access_log ts)
 report=$E2E_DIR/compare.json
-e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" --response-port 1 \
+if [ "$MODE" = intercept ]; then
+	e2e_intercept_start icpt || e2e_finish
+	src=(-s "$LAB_AUX_CTL_IP" --record-prefix 64)
+else
+	src=(--response-port 1)
+fi
+e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" "${src[@]}" \
 	--compare on --compare-keys 8 --compare-report "$report" || e2e_finish
 
 CONNS=10
