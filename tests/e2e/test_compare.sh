@@ -40,7 +40,7 @@ ts_log=$(e2e_access_log ts)
 report=$E2E_DIR/compare.json
 if [ "$MODE" = intercept ]; then
 	e2e_intercept_start icpt || e2e_finish
-	src=(-s "$LAB_AUX_CTL_IP" --record-prefix 64)
+	src=(-s "$LAB_AUX_CTL_IP" --record-prefix 64 -C "${E2E_COMPARE_CONNS:-2}")
 else
 	src=(--response-port 1)
 fi
