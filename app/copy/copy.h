@@ -158,7 +158,8 @@ typedef void (*dtc_copy_resp_fn)(void *arg, const struct dtc_resp *r);
 
 #define DTC_CTL_OBUF_SIZE (64u << 10)          /* queued output bytes per connection */
 #define DTC_CTL_BACKOFF_MIN_US 100000          /* first reconnect delay */
-#define DTC_CTL_BACKOFF_MAX_US 2000000         /* reconnect delay cap */
+#define DTC_CTL_BACKOFF_MAX_US 500000          /* reconnect delay cap: a returning intercept
+                                                * is used again within 0.5 s */
 
 /*
  * Times (now_us) are dtc_now_us() values: the client reads that clock itself only inside

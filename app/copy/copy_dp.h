@@ -389,6 +389,8 @@ struct dtc_copy_totals {
 		uint64_t ipackets, imissed, rx_nombuf, ierrors, kernel_drops, kernel_packets;
 	} ports[DTC_COPY_MAX_RX_PORTS + 1];
 	unsigned int n_ports;
+	/* The mbuf pool: its size, and the mbufs out of it (not in its ring or an lcore cache). */
+	uint64_t mbufs, mbufs_in_use;
 };
 
 /* The whole application (main.c builds it; stats and telemetry read it). */

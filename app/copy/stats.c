@@ -163,6 +163,10 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 	t->offline_passes = a->off.passes;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		t->idle_sleeps += a->idle_sleeps[i];
+	if (a->mp != NULL) {
+		t->mbufs = a->mp->size;
+		t->mbufs_in_use = rte_mempool_in_use_count(a->mp);
+	}
 	port_losses(a, t);
 }
 
@@ -469,6 +473,8 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
 	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
 	rte_tel_data_add_dict_u64(d, "port_kernel_drops", t.port_kernel_drops);
+	rte_tel_data_add_dict_u64(d, "mbufs", t.mbufs);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use", t.mbufs_in_use);
 	if (t.have_ctl) {
 		rte_tel_data_add_dict_u64(d, "intercepts_up", t.ctl.intercepts_up);
 		rte_tel_data_add_dict_u64(d, "intercept_conns_up", t.ctl.conns_up);
