@@ -97,7 +97,7 @@ dtc_copy_cmp_init(const struct dtc_copy_opts *o, uint16_t n_workers, uint32_t ma
 	for (x = 0; x < o->n_xfer; x++)
 		g.proto[x] = x < o->n_compare_proto ? o->compare_proto[x] : DTC_CLS_AUTO;
 	g.time_source = o->response_port >= 0 ? "response port arrival" :
-		"copier arrival of the intercept records (1.x records carry no capture time)";
+		"copier arrival of the intercept records";
 	for (i = 0; i < n_workers; i++) {
 		g.cmp[i] = dtc_cmp_create(g.keys, socket_id);
 		if (g.cmp[i] == NULL)
@@ -193,32 +193,46 @@ dtc_copy_cmp_collect(bool workers_stopped, bool poll_self)
 }
 
 void
-dtc_copy_cmp_resp(struct dtc_resp *r, const struct dtc_pkt_info *pi, const struct rte_mbuf *m)
+dtc_copy_cmp_resp_bytes(struct dtc_resp *r, const uint8_t *d, uint16_t n)
 {
-	uint8_t buf[DTC_CMP_HEAD];
-	const uint8_t *d;
 	unsigned int x;
-	uint16_t n;
 	int proto = DTC_CLS_AUTO;
 
-	if (!g.on || r->payload_len == 0 || (r->flags & DTC_TCP_SYN))
+	if (!g.on || r->payload_len == 0 || (r->flags & DTC_TCP_SYN) || d == NULL || n == 0)
 		return;
+	/* the record's server is the target of a -x map */
 	for (x = 0; x < g.n_xfer; x++)
-		if (g.xfer[x].family == pi->family && g.xfer[x].target_port == pi->sport &&
-				memcmp(&g.xfer[x].target_addr, &pi->src, sizeof(pi->src)) == 0) {
+		if (g.xfer[x].family == r->key.family &&
+				g.xfer[x].target_port == r->key.server_port &&
+				memcmp(&g.xfer[x].target_addr, &r->key.server,
+					sizeof(r->key.server)) == 0) {
 			proto = g.proto[x];
 			break;
 		}
 	if (x == g.n_xfer)
 		return;
-	n = (uint16_t)RTE_MIN(r->payload_len, (uint16_t)DTC_CMP_HEAD);
-	d = rte_pktmbuf_read(m, (uint32_t)pi->l4_off + pi->tcp_hlen, n, buf);
-	if (d == NULL)
-		return;
+	if (n > r->payload_len)
+		n = r->payload_len;
+	if (n > DTC_CMP_HEAD)
+		n = DTC_CMP_HEAD;
 	if (proto == DTC_CLS_AUTO) /* as the worker would from the request: answer and port */
 		proto = n >= 5 && memcmp(d, "HTTP/", 5) == 0 ? DTC_CLS_http :
 			(int)dtc_cls_detect(rte_be_to_cpu_16(g.xfer[x].online_port), NULL, 0);
 	dtc_cmp_resp_set_outcome(r, dtc_cls_outcome((enum dtc_cls_proto)proto, d, n));
+}
+
+void
+dtc_copy_cmp_resp(struct dtc_resp *r, const struct dtc_pkt_info *pi, const struct rte_mbuf *m)
+{
+	uint8_t buf[DTC_CMP_HEAD];
+	const uint8_t *d;
+	uint16_t n;
+
+	if (!g.on || r->payload_len == 0)
+		return;
+	n = (uint16_t)RTE_MIN(r->payload_len, (uint16_t)DTC_CMP_HEAD);
+	d = rte_pktmbuf_read(m, (uint32_t)pi->l4_off + pi->tcp_hlen, n, buf);
+	dtc_copy_cmp_resp_bytes(r, d, n);
 }
 
 /* ------------------------------------------------------------------ */

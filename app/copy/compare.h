@@ -68,6 +68,8 @@ struct dtc_pkt_info;
 struct rte_mbuf;
 void dtc_copy_cmp_resp(struct dtc_resp *r, const struct dtc_pkt_info *pi,
 	const struct rte_mbuf *m);
+/* The same from a v2 record's payload prefix (intercept mode with --record-prefix). */
+void dtc_copy_cmp_resp_bytes(struct dtc_resp *r, const uint8_t *d, uint16_t n);
 
 /* Register /dtc/copy/compare. */
 int dtc_copy_cmp_telemetry_init(void);

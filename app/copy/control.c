@@ -34,6 +34,7 @@
 
 #include "dtc_app.h"
 #include "copy.h"
+#include "compare.h"
 
 #define CTL_TIMER_US 20000     /* handshake, heartbeat and liveness checks */
 
@@ -477,8 +478,13 @@ on_record_v2(void *arg, const struct dtc_resp *r, const struct dtc_v2_rec_meta *
 	if (ic != NULL && ic->have_offset && m->capture_us != 0)
 		c->st.record_delay_us = (int64_t)dtc_v2_wall_us() -
 			((int64_t)m->capture_us - ic->offset_us);
-	if (c->resp != NULL)
-		c->resp(c->resp_arg, r);
+	if (c->resp != NULL) {
+		struct dtc_resp rr = *r;
+
+		/* --compare: the test answer's outcome from the payload prefix */
+		dtc_copy_cmp_resp_bytes(&rr, m->prefix, m->prefix_len);
+		c->resp(c->resp_arg, &rr);
+	}
 }
 
 /* ---------------------------------------------------------------- */

@@ -23,7 +23,7 @@
  *
  * usage: dtc_bench [EAL options] -- [--workload steady,churn,mixed] [--sessions LIST]
  *        [--lcores LIST] [--rounds N] [--round-frames N] [--max-memory MB] [--rx-csum 0|1]
- *        [--mixed-sessions N] [--missed-pct N] [--churn-pct N] [--quick]
+ *        [--mixed-sessions N] [--missed-pct N] [--churn-pct N] [--compare 0|1] [--quick]
  */
 
 #include <errno.h>
@@ -51,6 +51,7 @@
 
 #include "bench.h"
 #include "copy_dp.h"
+#include "compare.h"
 
 #define MAX_ROUNDS 64
 #define MAX_LIST 8
@@ -74,6 +75,7 @@ struct bench_opts {
 	uint64_t max_mb;
 	bool rx_csum;
 	uint32_t mixed_sessions, missed_pct, churn_pct;
+	bool compare;                /* --compare 1: as dpdk-tcpcopy --compare on */
 };
 
 /* One timed round of one worker. */
@@ -88,6 +90,8 @@ struct lctx {
 	uint16_t idx;
 	unsigned int lcore;
 	struct dtc_copy_worker *w;
+	struct dtc_cmp *cmp;         /* --compare 1 */
+	struct dtc_cmp_pairs *pairs;
 	struct dtc_copy_rx rx;
 	struct gen g;
 	struct chunk ch;
@@ -427,6 +431,7 @@ sess_conf(struct dtc_sess_conf *c, uint16_t n_workers)
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
 	c->tx = dtc_copy_worker_tx;
 	c->route = dtc_copy_worker_route;   /* three-host mode: routes to the intercepts */
+	c->online_answers = O.compare;
 }
 
 /*
@@ -461,6 +466,14 @@ ctx_init(struct lctx *x, uint16_t k, const struct dtc_sess_conf *sc, struct rte_
 	snprintf(x->errmsg, sizeof(x->errmsg), "out of memory");
 	c.mp = mp;
 	h0 = heap_used();
+	if (O.compare) {
+		x->cmp = dtc_cmp_create(DTC_COPY_CMP_DEF_KEYS, (int)rte_socket_id());
+		x->pairs = x->cmp != NULL ? dtc_cmp_pairs_create(x->cmp, c.max_sessions,
+			DTC_COPY_CMP_DEF_RECORDS, (int)rte_socket_id()) : NULL;
+		if (x->pairs == NULL)
+			return -ENOMEM;
+		c.cmp = x->pairs;
+	}
 	/* the copier's own worker: response ring, route ring (three-host mode), engine */
 	w = dtc_copy_worker_create(&c, k, null_port, k, DTC_COPY_W_ROUTE_RING, &intercepts_up);
 	if (w == NULL) {
@@ -499,6 +512,10 @@ ctx_fini(struct lctx *x)
 		}
 		dtc_copy_worker_free(x->w);
 	}
+	dtc_cmp_pairs_free(x->pairs);
+	dtc_cmp_free(x->cmp);
+	x->pairs = NULL;
+	x->cmp = NULL;
 	dtc_front_free(x->rx.front);
 	dtc_copy_rx_fini(&x->rx);
 	chunk_fini(&x->ch);
@@ -667,8 +684,9 @@ report(enum bench_wl wl, uint32_t S, unsigned int L, const struct dtc_copy_plan 
 	/* engine bytes per table entry, plus the buffers the live sessions hold */
 	bps = (double)t.engine_bytes / (double)t.capacity +
 		(live != 0 ? (double)t.d.queued_segs * mbuf_size / (double)live : 0);
-	printf("{\"workload\":\"%s\",\"lcores\":%u,\"sessions\":%" PRIu64 ",\"huge\":%s,",
-		wl_name[wl], L, live, rte_eal_has_hugepages() ? "true" : "false");
+	printf("{\"workload\":\"%s\",\"lcores\":%u,\"sessions\":%" PRIu64 ",\"huge\":%s,%s",
+		wl_name[wl], L, live, rte_eal_has_hugepages() ? "true" : "false",
+		O.compare ? "\"compare\":true," : "");
 	printf("\"mpps\":%.3f,\"ns_per_pkt\":%.1f,\"baseline_mpps\":%.3f,\"ratio\":%.3f,",
 		med[M_OURS], 1e3 * L / med[M_OURS], med[M_BASE], med[M_OURS] / med[M_BASE]);
 	printf("\"bytes_per_session\":%.1f,\"new_sessions_per_s\":%.0f,", bps, med[M_NEW]);
@@ -916,7 +934,7 @@ usage(const char *prog)
 	fprintf(stderr, "usage: %s [EAL options] -- [--workload steady,churn,mixed|all] "
 		"[--sessions N,N,...] [--lcores N,N,...] [--rounds N] [--round-frames N] "
 		"[--max-memory MB] [--rx-csum 0|1] [--mixed-sessions N] [--missed-pct N] "
-		"[--churn-pct N] [--quick]\n", prog);
+		"[--churn-pct N] [--compare 0|1] [--quick]\n", prog);
 }
 
 static void
@@ -951,7 +969,8 @@ parse_opts(int argc, char **argv)
 		{ "round-frames", 1, NULL, 'f' }, { "max-memory", 1, NULL, 'm' },
 		{ "rx-csum", 1, NULL, 'c' }, { "mixed-sessions", 1, NULL, 'x' },
 		{ "missed-pct", 1, NULL, 'p' }, { "churn-pct", 1, NULL, 'n' },
-		{ "quick", 0, NULL, 'q' }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "quick", 0, NULL, 'q' }, { "help", 0, NULL, 'h' }, { "compare", 1, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v = 0;
 	int c;
@@ -977,6 +996,7 @@ parse_opts(int argc, char **argv)
 			O.mixed_sessions = (uint32_t)v; break;
 		case 'p': ok = num(optarg, &v) == 0 && v <= 100; O.missed_pct = (uint32_t)v; break;
 		case 'n': ok = num(optarg, &v) == 0 && v <= 50; O.churn_pct = (uint32_t)v; break;
+		case 'C': ok = num(optarg, &v) == 0 && v <= 1; O.compare = v != 0; break;
 		case 'q':
 			O.sessions[0] = 256;
 			O.n_sessions = 1;

@@ -10,19 +10,26 @@
 #  - every copied request compared, as many as both access logs hold;
 #  - key "GET /err": exactly its requests as 200 -> 500, and no other key with a mismatch;
 #  - key "GET /slow/{n}": p50 of the latency delta between 15 and 40 ms; every other key's
-#    p99 delta under 10 ms;
+#    delta p50 under 5 ms and p99 under 15 ms;
 #  - key "GET /len": every request length_differs (test longer);
 #  - the same figures from telemetry (/dtc/copy/compare) as in the report.
 
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-e2e_init compare
+# E2E_COMPARE_MODE=intercept: the same through dpdk-intercept (three-host), the test answers'
+# outcomes from the v2 records' payload prefix (--record-prefix 64).
+MODE=${E2E_COMPARE_MODE:-two-host}
+e2e_init "compare_${MODE/-/_}"
 e2e_require nginx curl python3
 [ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ] || {
 	echo "SKIP: the nginx echo module is not installed (libnginx-mod-http-echo)"
 	exit 77
 }
-e2e_lab_up --two-host || e2e_finish
+if [ "$MODE" = intercept ]; then
+	e2e_lab_up || e2e_finish
+else
+	e2e_lab_up --two-host || e2e_finish
+fi
 
 here=$(dirname "${BASH_SOURCE[0]}")
 e2e_nginx_start onl "$LAB_NS_ONL" "$here/compare/nginx-online.conf" "$LAB_ONL_IP" 80 \
@@ -31,7 +38,13 @@ e2e_nginx_start ts "$LAB_NS_TS" "$here/compare/nginx-test.conf" "$LAB_TS_IP" 80 
 onl_log=$(e2e_access_log onl)
 ts_log=$(e2e_access_log ts)
 report=$E2E_DIR/compare.json
-e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" --response-port 1 \
+if [ "$MODE" = intercept ]; then
+	e2e_intercept_start icpt || e2e_finish
+	src=(-s "$LAB_AUX_CTL_IP" --record-prefix 64 -C "${E2E_COMPARE_CONNS:-2}")
+else
+	src=(--response-port 1)
+fi
+e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" "${src[@]}" \
 	--compare on --compare-keys 8 --compare-report "$report" || e2e_finish
 
 CONNS=10
@@ -135,10 +148,13 @@ s = keys.get("GET /slow/{n}")
 d50 = s["latency_us"]["delta"]["p50"] if s else None
 want(s is not None and s["compared"] == 2 * conns and 15000 <= d50 <= 40000,
      "GET /slow/{n}: %s compared, delta p50 %s us (15..40 ms)" % (s and s["compared"], d50))
+# the other keys: no delay added; p99 below the slow key's 20 ms (one request in 50 may
+# meet this shared machine's scheduler: a run measured 10.3 ms)
 for k, v in keys.items():
     if k != "GET /slow/{n}":
-        d99 = v["latency_us"]["delta"]["p99"]
-        want(abs(d99) < 10000, "%s: delta p99 %d us under 10 ms" % (k, d99))
+        d50, d99 = v["latency_us"]["delta"]["p50"], v["latency_us"]["delta"]["p99"]
+        want(abs(d50) < 5000 and abs(d99) < 15000,
+             "%s: delta p50 %d us under 5 ms, p99 %d us under 15 ms" % (k, d50, d99))
 l = keys.get("GET /len")
 want(l is not None and l["length_differs"]["test_longer"] == conns,
      "GET /len: %s of %d test answers longer" % (l and l["length_differs"]["test_longer"], conns))

@@ -240,17 +240,21 @@ test_mysql(void)
 static void
 test_raw_and_prefixes(void)
 {
-	static const char *const inputs[] = {
-		"GET /users/123/550e8400-e29b-41d4-a716-446655440000?q HTTP/1.1\r\n",
-		"HTTP/1.1 200 OK\r\n",
-		"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n",
-		"-ERR unknown command\r\n",
-		"Q\0\0\0\x10SELECT a FROM b",
-		"E\0\0\0\x14SERROR\0C42P01\0\0",
-		"\x21\0\0\0\x03select * from orders",
-		"\x1f\0\0\1\xff\x7a\x04#42S02",
+#define IN(x) { (const uint8_t *)(x), sizeof(x) - 1 }
+	static const struct {
+		const uint8_t *p;
+		size_t n;
+	} inputs[] = {
+		IN("GET /users/123/550e8400-e29b-41d4-a716-446655440000?q HTTP/1.1\r\n"),
+		IN("HTTP/1.1 200 OK\r\n"),
+		IN("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n"),
+		IN("-ERR unknown command\r\n"),
+		IN("Q\0\0\0\x10SELECT a FROM b"),
+		IN("E\0\0\0\x14SERROR\0C42P01\0\0"),
+		IN("\x21\0\0\0\x03select * from orders"),
+		IN("\x1f\0\0\1\xff\x7a\x04#42S02"),
 	};
-	static const size_t lens[] = { 68, 17, 21, 22, 21, 20, 26, 12 };
+#undef IN
 	unsigned int i, p;
 	char k[DTC_CLS_KEY_MAX];
 
@@ -263,7 +267,7 @@ test_raw_and_prefixes(void)
 	dtc_check_case = "prefixes";
 	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
 		for (p = 0; p < DTC_CLS_PROTO_MAX; p++)
-			prefixes(p, (const uint8_t *)inputs[i], lens[i]);
+			prefixes(p, inputs[i].p, inputs[i].n);
 }
 
 int
