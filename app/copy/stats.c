@@ -9,6 +9,7 @@
  */
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,13 +44,42 @@ dtc_copy_drop_desc(unsigned int i)
 	return i < DTC_COPY_DROP_MAX ? drop_desc[i] : "?";
 }
 
+/* The kernel side of each af_packet capture port: its sockets, found once, and their drops
+ * accumulated (a PACKET_STATISTICS read resets the kernel's counters). */
+static struct dtc_afp_drops kside[RTE_MAX_ETHPORTS];
+static bool kside_found[RTE_MAX_ETHPORTS];
+
 static void
 port_add(uint16_t port, struct dtc_copy_totals *t)
 {
+	struct dtc_copy_port_loss *l;
 	struct rte_eth_stats ps;
 
+	if (port >= RTE_MAX_ETHPORTS || t->n_ports >= RTE_DIM(t->ports))
+		return;
+	l = &t->ports[t->n_ports++];
+	memset(l, 0, sizeof(*l));
+	l->port = port;
+	if (!kside_found[port]) {
+		int n = dtc_afp_find(&kside[port], port);
+
+		kside_found[port] = true;
+		if (kside[port].is_afp)
+			COPY_LOG(INFO, "port %u: af_packet, kernel ring drops read from %d socket(s)",
+				port, n);
+	}
+	if (kside[port].is_afp) {
+		l->af_packet = true;
+		l->kernel_drops = dtc_afp_read(&kside[port]);
+		l->kernel_packets = kside[port].packets;
+		t->port_kernel_drops += l->kernel_drops;
+	}
 	if (rte_eth_stats_get(port, &ps) != 0)
 		return;
+	l->ipackets = ps.ipackets;
+	l->imissed = ps.imissed;
+	l->rx_nombuf = ps.rx_nombuf;
+	l->ierrors = ps.ierrors;
 	t->port_imissed += ps.imissed;
 	t->port_rx_nombuf += ps.rx_nombuf;
 	t->port_ierrors += ps.ierrors;
@@ -177,7 +207,7 @@ ended(const struct dtc_copy_totals *t)
 static uint64_t
 port_lost(const struct dtc_copy_totals *t)
 {
-	return t->port_imissed + t->port_rx_nombuf + t->port_ierrors;
+	return t->port_imissed + t->port_rx_nombuf + t->port_ierrors + t->port_kernel_drops;
 }
 
 static uint64_t
@@ -204,6 +234,40 @@ list_nonzero(char *buf, size_t len, size_t at, const char *prefix, const uint64_
 			at += (size_t)w;
 	}
 	return at < len ? at : len;
+}
+
+/* Copy lag of the requests released between prev and t (histogram difference). */
+static uint64_t
+lag_window(const struct dtc_copy_totals *t, const struct dtc_copy_totals *prev, uint64_t *h)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < DTC_HIST_BUCKETS; i++) {
+		h[i] = t->sess.lag_hist[i] - prev->sess.lag_hist[i];
+		n += h[i];
+	}
+	return n;
+}
+
+/* Percentile of the test-path RTT histogram (log2 buckets: i in [8 << i, 16 << i) us). */
+static uint64_t
+rtt_pct(const uint64_t *h, double pct)
+{
+	uint64_t total = sum(h, DTC_RTT_BUCKETS), rank, seen = 0;
+	unsigned int i;
+
+	if (total == 0)
+		return 0;
+	rank = (uint64_t)((double)total * pct / 100.0 + 0.999999);
+	if (rank == 0)
+		rank = 1;
+	for (i = 0; i < DTC_RTT_BUCKETS; i++) {
+		seen += h[i];
+		if (seen >= rank)
+			return (16ull << i) - 1;
+	}
+	return (16ull << (DTC_RTT_BUCKETS - 1)) - 1;
 }
 
 static double
@@ -247,14 +311,32 @@ dtc_copy_stats_line(const struct dtc_copy_totals *t, const struct dtc_copy_total
 			dtc_sess_drop_name);
 		at = list_nonzero(buf, len, at, "", s->drop, DTC_SESS_DROP_MAX,
 			dtc_sess_drop_name);
-		if (port_lost(t) != 0 && at < len) {
-			w = snprintf(buf + at, len - at, " port_lost %" PRIu64, port_lost(t));
+		if (port_lost(t) != t->port_kernel_drops && at < len) {
+			w = snprintf(buf + at, len - at, " port_lost %" PRIu64,
+				port_lost(t) - t->port_kernel_drops);
+			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
+		}
+		if (t->port_kernel_drops != 0 && at < len) {
+			w = snprintf(buf + at, len - at, " port_kernel_drops %" PRIu64,
+				t->port_kernel_drops);
 			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
 		}
 		if (at < len) {
 			w = snprintf(buf + at, len - at, " ]");
 			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
 		}
+	}
+	if (at < len) {
+		uint64_t h[DTC_HIST_BUCKETS];
+
+		if (lag_window(t, prev, h) != 0)
+			w = snprintf(buf + at, len - at, " lag p50 %" PRIu64 " p99 %" PRIu64
+				" max %" PRIu64 " us", dtc_hist_pct(h, DTC_HIST_BUCKETS, 50),
+				dtc_hist_pct(h, DTC_HIST_BUCKETS, 99),
+				dtc_hist_pct(h, DTC_HIST_BUCKETS, 100));
+		else
+			w = snprintf(buf + at, len - at, " lag -");
+		at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
 	}
 	if (t->have_ctl && at < len)
 		snprintf(buf + at, len - at, " intercepts %u (conns %u)", t->ctl.intercepts_up,
@@ -293,6 +375,17 @@ dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
 				s->c[i], dtc_sess_counter_desc(i));
 	COPY_LOG(INFO, "  sessions active %" PRIu64 " lingering %" PRIu64 " queued segments %"
 		PRIu64, s->active, s->lingering, s->queued_segs);
+	if (sum(s->lag_hist, DTC_HIST_BUCKETS) != 0)
+		COPY_LOG(INFO, "  copy lag (capture to release) of %" PRIu64 " requests: p50 %" PRIu64
+			" p90 %" PRIu64 " p99 %" PRIu64 " p99.9 %" PRIu64 " max %" PRIu64 " us",
+			sum(s->lag_hist, DTC_HIST_BUCKETS),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 50),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 90),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99.9), s->lag_max_us);
+	if (sum(s->rtt_hist, DTC_RTT_BUCKETS) != 0)
+		COPY_LOG(INFO, "  test-path RTT (our data to its ACK at the worker): p50 %" PRIu64
+			" p99 %" PRIu64 " us", rtt_pct(s->rtt_hist, 50), rtt_pct(s->rtt_hist, 99));
 	summary_list("ended", s->end, DTC_SESS_END_MAX, dtc_sess_end_name, dtc_sess_end_desc);
 	summary_list("drop", t->drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name, dtc_copy_drop_desc);
 	summary_list("drop", t->front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name,
@@ -300,10 +393,11 @@ dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
 	summary_list("drop", s->drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name, dtc_sess_drop_desc);
 	summary_list("not sent", s->txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name, dtc_sess_txf_desc);
 	summary_list("parse", t->perr, DTC_PERR_MAX, perr_name, perr_desc);
-	if (port_lost(t) != 0)
-		COPY_LOG(INFO, "  lost on the capture ports before reading: imissed %" PRIu64
-			" (RX ring full) rx_nombuf %" PRIu64 " ierrors %" PRIu64, t->port_imissed,
-			t->port_rx_nombuf, t->port_ierrors);
+	/* always: "0 lost before reading" is a statement too */
+	COPY_LOG(INFO, "  lost on the capture ports before reading: imissed %" PRIu64
+		" (RX ring full) rx_nombuf %" PRIu64 " ierrors %" PRIu64 " port_kernel_drops %"
+		PRIu64 " (af_packet kernel ring full)", t->port_imissed, t->port_rx_nombuf,
+		t->port_ierrors, t->port_kernel_drops);
 	if (t->have_ctl)
 		COPY_LOG(INFO, "  intercepts: up %u conns %u connects %" PRIu64 " disconnects %"
 			PRIu64 " routes sent %" PRIu64 " dropped %" PRIu64 " records %" PRIu64
@@ -378,6 +472,7 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "port_imissed", t.port_imissed);
 	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
 	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
+	rte_tel_data_add_dict_u64(d, "port_kernel_drops", t.port_kernel_drops);
 	rte_tel_data_add_dict_u64(d, "mbufs", t.mbufs);
 	rte_tel_data_add_dict_u64(d, "mbufs_in_use", t.mbufs_in_use);
 	if (t.have_ctl) {
@@ -432,6 +527,112 @@ tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Per capture port, as parallel arrays (telemetry dicts cannot nest dicts). */
+static void
+ports_array(struct rte_tel_data *d, const char *name, const struct dtc_copy_totals *t,
+	size_t off)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	unsigned int i;
+
+	if (a == NULL)
+		return;
+	rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+	for (i = 0; i < t->n_ports; i++) {
+		uint64_t v;
+
+		if (off == offsetof(struct dtc_copy_port_loss, port))
+			v = t->ports[i].port;
+		else if (off == offsetof(struct dtc_copy_port_loss, af_packet))
+			v = t->ports[i].af_packet;
+		else
+			memcpy(&v, (const uint8_t *)&t->ports[i] + off, sizeof(v));
+		rte_tel_data_add_array_u64(a, v);
+	}
+	if (rte_tel_data_add_dict_container(d, name, a, 0) != 0)
+		rte_tel_data_free(a);
+}
+
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "port_imissed", t.port_imissed);
+	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
+	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
+	rte_tel_data_add_dict_u64(d, "port_kernel_drops", t.port_kernel_drops);
+#define PA(f) ports_array(d, #f, &t, offsetof(struct dtc_copy_port_loss, f))
+	PA(port);
+	PA(af_packet);
+	PA(ipackets);
+	PA(imissed);
+	PA(rx_nombuf);
+	PA(ierrors);
+	PA(kernel_drops);
+	PA(kernel_packets);
+#undef PA
+	return 0;
+}
+
+static int
+tel_lag(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+	const struct dtc_sess_stats *s = &t.sess;
+	struct rte_tel_data *le, *cnt;
+	unsigned int i;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "requests", s->c[DTC_SESS_C_requests]);
+	rte_tel_data_add_dict_u64(d, "req_answer", s->c[DTC_SESS_C_req_answer]);
+	rte_tel_data_add_dict_u64(d, "req_silence", s->c[DTC_SESS_C_req_silence]);
+	rte_tel_data_add_dict_u64(d, "req_catchup", s->c[DTC_SESS_C_req_catchup]);
+	rte_tel_data_add_dict_u64(d, "p50_us", dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 50));
+	rte_tel_data_add_dict_u64(d, "p90_us", dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 90));
+	rte_tel_data_add_dict_u64(d, "p99_us", dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99));
+	rte_tel_data_add_dict_u64(d, "p999_us",
+		dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99.9));
+	rte_tel_data_add_dict_u64(d, "max_us", s->lag_max_us);
+	rte_tel_data_add_dict_u64(d, "test_rtt_p50_us", rtt_pct(s->rtt_hist, 50));
+	rte_tel_data_add_dict_u64(d, "test_rtt_p99_us", rtt_pct(s->rtt_hist, 99));
+	/* The histogram: the upper end of each bucket in use (us) and its count, two arrays
+	 * of the same length (telemetry containers are arrays). */
+	le = rte_tel_data_alloc();
+	cnt = rte_tel_data_alloc();
+	if (le == NULL || cnt == NULL) {
+		rte_tel_data_free(le);
+		rte_tel_data_free(cnt);
+		return 0;
+	}
+	rte_tel_data_start_array(le, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(cnt, RTE_TEL_U64_VAL);
+	for (i = 0; i < DTC_HIST_BUCKETS; i++) {
+		if (s->lag_hist[i] == 0)
+			continue;
+		rte_tel_data_add_array_u64(le, i + 1 < DTC_HIST_BUCKETS ? dtc_hist_hi(i) :
+			UINT64_MAX);
+		rte_tel_data_add_array_u64(cnt, s->lag_hist[i]);
+	}
+	if (rte_tel_data_add_dict_container(d, "hist_le_us", le, 0) != 0)
+		rte_tel_data_free(le);
+	if (rte_tel_data_add_dict_container(d, "hist_count", cnt, 0) != 0)
+		rte_tel_data_free(cnt);
+	return 0;
+}
+
+/* Telemetry dicts take an int: microsecond figures beyond +-35 min are clamped. */
+static int
+clamp_int(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int)v;
+}
+
 static int
 tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -455,6 +656,21 @@ tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "bad_frames", t.ctl.bad_frames);
 	rte_tel_data_add_dict_u64(d, "bytes_in", t.ctl.bytes_in);
 	rte_tel_data_add_dict_u64(d, "bytes_out", t.ctl.bytes_out);
+	/* protocol v2 */
+	rte_tel_data_add_dict_u64(d, "v2_conns", t.ctl.v2_conns);
+	rte_tel_data_add_dict_u64(d, "v1_conns", t.ctl.v1_conns);
+	rte_tel_data_add_dict_u64(d, "v1_fallbacks", t.ctl.v1_fallbacks);
+	rte_tel_data_add_dict_u64(d, "handshake_failures", t.ctl.handshake_failures);
+	rte_tel_data_add_dict_u64(d, "auth_failures", t.ctl.auth_failures);
+	rte_tel_data_add_dict_u64(d, "peer_dead", t.ctl.peer_dead);
+	rte_tel_data_add_dict_u64(d, "heartbeats_sent", t.ctl.heartbeats_sent);
+	rte_tel_data_add_dict_u64(d, "heartbeats_rcvd", t.ctl.heartbeats_rcvd);
+	rte_tel_data_add_dict_u64(d, "byes_rcvd", t.ctl.byes_rcvd);
+	rte_tel_data_add_dict_u64(d, "route_copies_v6_v1", t.ctl.route_copies_v6_v1);
+	rte_tel_data_add_dict_u64(d, "clock_samples", t.ctl.clock_samples);
+	rte_tel_data_add_dict_int(d, "clock_offset_us", clamp_int(t.ctl.clock_offset_us));
+	rte_tel_data_add_dict_int(d, "clock_delay_us", clamp_int(t.ctl.clock_delay_us));
+	rte_tel_data_add_dict_int(d, "record_delay_us", clamp_int(t.ctl.record_delay_us));
 	return 0;
 }
 
@@ -469,6 +685,12 @@ dtc_copy_telemetry_init(void)
 		"Every drop counter of the copier, front and engines, by reason. No parameters");
 	rc |= rte_telemetry_register_cmd("/dtc/copy/sessions", tel_sessions,
 		"Session engine counters and end reasons, all workers. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/lag", tel_lag,
+		"Copy lag per request (capture to release): percentiles, histogram, "
+		"release reasons, test-path RTT. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/ports", tel_ports,
+		"Capture ports: frames lost before reading (NIC, af_packet kernel ring), "
+		"in all and per port. No parameters");
 	rc |= rte_telemetry_register_cmd("/dtc/copy/intercepts", tel_intercepts,
 		"Control channel client: connections, routes, records. No parameters");
 	return rc == 0 ? 0 : -EINVAL;
