@@ -48,6 +48,7 @@
 #define TELEMETRY_US 250000
 #define CHECK_US 10000
 #define CTL_POLL_US 20
+#define ARP_PRIME_MS 1000
 
 enum { PHASE_RUN = 0, PHASE_STOP };
 
@@ -642,6 +643,48 @@ connect_intercepts(void)
 	COPY_LOG(WARNING, "no intercept reachable yet; -L: retrying in the background");
 }
 
+static bool
+targets_resolved(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < app.ctl.n_xfer; i++)
+		if (app.ctl.arp_idx[i] >= 0 &&
+				!(__atomic_load_n(&app.ctl.xfer[i].dst_mac, __ATOMIC_RELAXED) &
+				DTC_MAC_VALID))
+			return false;
+	return true;
+}
+
+/*
+ * Learn the targets' MACs before capturing: otherwise the first segment of every session the
+ * capture starts (all of them, when the copier starts under load and picks up open
+ * connections) fails with not_sent/no_mac and waits for its retransmission, while the
+ * captured traffic piles up behind it.  Bounded (ARP_PRIME_MS); only where the control pass
+ * sends its own frames (not through worker 0, which is not running yet).
+ */
+static void
+resolve_targets(void)
+{
+	uint64_t t0 = dtc_copy_now_us(), now = t0;
+
+	if (app.offline || app.ctl.n_ports == 0 || app.ctl.ports[0].via_worker ||
+			targets_resolved())
+		return;
+	while (!dtc_force_quit && now - t0 < (uint64_t)ARP_PRIME_MS * 1000) {
+		dtc_copy_ctl_poll(&app.ctl, now);
+		if (targets_resolved()) {
+			COPY_LOG(INFO, "test server MAC(s) resolved in %.1f ms",
+				(double)(now - t0) / 1000);
+			return;
+		}
+		rte_delay_us_sleep(100);
+		now = dtc_copy_now_us();
+	}
+	COPY_LOG(WARNING, "test server MAC(s) not resolved within %u ms: capturing anyway "
+		"(not_sent/no_mac counts what waits)", ARP_PRIME_MS);
+}
+
 /* ------------------------------------------------------------------ */
 /* Lcore loops. */
 
@@ -969,6 +1012,7 @@ main(int argc, char **argv)
 
 	setup(prog);
 	connect_intercepts();
+	resolve_targets();
 	app.start_us = dtc_copy_now_us();
 	launch();
 	main_loop();
