@@ -730,10 +730,11 @@ e2e_intercept_start() {
 		|| { e2e_fail "dpdk-intercept $name does not listen on :$LAB_CTL_PORT"; return 1; }
 }
 
+# The copier says it is ready (capturing and, with -s, connected: /dtc/copy/stats "ready").
 _e2e_copy_ready() {
-	local up
-	up=$(e2e_copy_stat "$1" intercepts_up) || return 1
-	[ "$2" = 0 ] || [ "${up:-0}" -ge 1 ]
+	local up ready
+	read -r ready up < <(e2e_copy_stat "$1" ready intercepts_up) || return 1
+	[ "${ready:-0}" = 1 ] && { [ "$2" = 0 ] || [ "${up:-0}" -ge 1 ]; }
 }
 
 # e2e_copy_start NAME [EAL_ARGS...] [-- APP_ARGS...]: dpdk-tcpcopy on the copier's ports (port 0
