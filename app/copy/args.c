@@ -28,6 +28,7 @@
 
 #include "dtc_app.h"
 #include "copy.h"
+#include "compare.h"
 
 /* Every replica index must fit struct dtc_seg.replica. */
 _Static_assert(((DTC_COPY_MAX_MULTIPLY - 1) >> (8 * sizeof(((struct dtc_seg *)0)->replica))) == 0,
@@ -42,6 +43,13 @@ enum {
 	OPT_STATS_INTERVAL,
 	OPT_IDLE_SLEEP,
 	OPT_CONFIG,
+	OPT_SECRET,
+	OPT_RECORD_PREFIX,
+	OPT_COMPARE,
+	OPT_COMPARE_KEYS,
+	OPT_COMPARE_REPORT,
+	OPT_COMPARE_PROTO,
+	OPT_MAX_LAG,
 	OPT_IFACE,
 	OPT_MAX
 };
@@ -77,12 +85,21 @@ enum {
 		"port of an intercept given without one (default 36524)") \
 	O("connections", 'C', required_argument, "N", \
 		"control connections per intercept, 1..16 (default 2)") \
+	O("secret", OPT_SECRET, required_argument, "FILE", \
+		"shared secret file (16..1024 bytes, mode 600): speak only protocol v2\n" \
+		"with HMAC-SHA256 authentication, never fall back to v1 (default: none)") \
+	O("record-prefix", OPT_RECORD_PREFIX, required_argument, "N", \
+		"ask v2 intercepts for the first N payload bytes of each response,\n" \
+		"0..128 (default 0)") \
 	O("lonely", 'L', no_argument, NULL, \
 		"keep running and reconnecting when no intercept is up (default:\n" \
 		"exit when none is reachable at start, or none is up for 10 s)") \
 	S("TCP behaviour") \
 	O("no-wait", 'W', no_argument, NULL, \
 		"send a request without waiting for the previous response (default off)") \
+	O("max-lag", OPT_MAX_LAG, required_argument, "MS", \
+		"a session whose next request has waited MS ms since its capture sends it\n" \
+		"ahead of the answer, in order (catch-up), 0..60000 (default 5, 0 = never)") \
 	O("session-timeout", 't', required_argument, "S", \
 		"end a session with data pending and no response for S s, 1..86400\n" \
 		"(default 120)") \
@@ -126,6 +143,19 @@ enum {
 	O("rx-lcores", OPT_RX_LCORES, required_argument, "N", \
 		"receive on N lcores, each its own RX queue (RSS) of every --rx-port,\n" \
 		"1..16; needs N + 2 lcores or more (default 1)") \
+	S("Online vs test comparison") \
+	O("compare", OPT_COMPARE, required_argument, "on|off", \
+		"pair every copied request with the online and the test answer and\n" \
+		"compare them: outcome, length, latency (default off)") \
+	O("compare-keys", OPT_COMPARE_KEYS, required_argument, "K", \
+		"keep figures for the K most frequent request keys, 1..256, the rest\n" \
+		"under \"other\" (default 32)") \
+	O("compare-report", OPT_COMPARE_REPORT, required_argument, "FILE", \
+		"write the comparison as JSON to FILE every stats interval and at exit\n" \
+		"(default: none)") \
+	O("compare-proto", OPT_COMPARE_PROTO, required_argument, "P[,P...]", \
+		"protocol of each -x map: http, redis, pgsql, mysql, raw or auto\n" \
+		"(default auto: from the port and the first bytes)") \
 	S("Process") \
 	O("stats-interval", OPT_STATS_INTERVAL, required_argument, "S", \
 		"print statistics every S s, 0..86400 (default 5; 0 = only at exit)") \
@@ -358,6 +388,38 @@ check_filter(struct args_ctx *c, const char *v)
 	return rc;
 }
 
+/* --compare-proto http,redis,...: one per -x map, in their order. */
+static int
+parse_compare_proto(struct args_ctx *c, const char *v)
+{
+	struct dtc_copy_opts *o = c->o;
+	const char *t = v;
+	char word[16];
+
+	o->n_compare_proto = 0;
+	for (;;) {
+		size_t n = strcspn(t, ",");
+		int pr;
+
+		if (n == 0 || n >= sizeof(word))
+			return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, v,
+				"a list of http, redis, pgsql, mysql, raw, auto");
+		memcpy(word, t, n);
+		word[n] = '\0';
+		pr = dtc_cls_proto_parse(word);
+		if (pr < 0)
+			return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, v,
+				"'%s' is not http, redis, pgsql, mysql, raw or auto", word);
+		if (o->n_compare_proto == DTC_XFER_MAX)
+			return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, v, "more than %u entries",
+				DTC_XFER_MAX);
+		o->compare_proto[o->n_compare_proto++] = (uint8_t)pr;
+		if (t[n] == '\0')
+			return 0;
+		t += n + 1;
+	}
+}
+
 static int
 set_option(struct dtc_opts_ctx *p, int code, const char *v)
 {
@@ -387,8 +449,14 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 		o->intercept_port = (uint16_t)x;
 		return rc;
 	case 'C': return dtc_opts_u32(p, code, v, 1, DTC_COPY_MAX_CONNS, &o->conns_per_intercept);
+	case OPT_SECRET: return dtc_opts_file(p, code, v, &o->secret_file);
+	case OPT_RECORD_PREFIX:
+		rc = dtc_opts_u64(p, code, v, 0, DTC_V2_PREFIX_MAX, &x);
+		o->record_prefix = (uint16_t)x;
+		return rc;
 	case 'L': o->lonely = true; return 0;
 	case 'W': o->no_wait = true; return 0;
+	case OPT_MAX_LAG: return dtc_opts_u32(p, code, v, 0, 60000, &o->max_lag_ms);
 	case 't': return dtc_opts_u32(p, code, v, 1, 86400, &o->session_timeout_s);
 	case 'k': return dtc_opts_u32(p, code, v, 1, 604800, &o->keepalive_timeout_s);
 	case 'M':
@@ -436,6 +504,15 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'P': return dtc_opts_file(p, code, v, &o->pid_file);
 	case 'd': o->daemon = true; return 0;
 	case OPT_CONFIG: return dtc_opts_file(p, code, v, &o->config_file);
+	case OPT_COMPARE:
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return dtc_opts_fail(p, code, v, "on or off");
+		o->compare = strcmp(v, "on") == 0;
+		return 0;
+	case OPT_COMPARE_KEYS:
+		return dtc_opts_u32(p, code, v, 1, DTC_CMP_KEYS_MAX, &o->compare_keys);
+	case OPT_COMPARE_REPORT: return dtc_opts_file(p, code, v, &o->compare_report);
+	case OPT_COMPARE_PROTO: return parse_compare_proto(c, v);
 	}
 	return dtc_opts_fail_free(p, "internal error: option code %d has no handler", code);
 }
@@ -448,6 +525,7 @@ set_defaults(struct dtc_copy_opts *o)
 	o->conns_per_intercept = 2;
 	o->multiply = 1;
 	o->session_timeout_s = 120;
+	o->max_lag_ms = 5;
 	o->mtu = 1500;
 	o->mss = 1460;
 	o->speed = 1.0;
@@ -456,14 +534,16 @@ set_defaults(struct dtc_copy_opts *o)
 	o->response_port = -1;
 	o->rx_lcores = 1;
 	o->stats_interval_s = DTC_COPY_DEF_STATS_INTERVAL_S;
+	o->compare_keys = DTC_COPY_CMP_DEF_KEYS;
 }
 
 /* Options that only mean something together with another one. */
 static int
 check_dependencies(struct args_ctx *c)
 {
-	static const int need_s[] = { 'p', 'C', 'L' };
+	static const int need_s[] = { 'p', 'C', 'L', OPT_SECRET, OPT_RECORD_PREFIX };
 	static const int need_i[] = { 'a', 'I', 'T' };
+	static const int need_cmp[] = { OPT_COMPARE_KEYS, OPT_COMPARE_REPORT, OPT_COMPARE_PROTO };
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(need_s); i++)
@@ -474,6 +554,14 @@ check_dependencies(struct args_ctx *c)
 		if (c->val[need_i[i]] != NULL && c->val['i'] == NULL)
 			return dtc_opts_fail(&c->p, need_i[i], c->val[need_i[i]],
 				"only applies with -i/--pcap-file");
+	for (i = 0; i < RTE_DIM(need_cmp); i++)
+		if (c->val[need_cmp[i]] != NULL && !c->o->compare)
+			return dtc_opts_fail(&c->p, need_cmp[i], c->val[need_cmp[i]],
+				"only applies with --compare on");
+	if (c->o->n_compare_proto > c->o->n_xfer)
+		return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, c->val[OPT_COMPARE_PROTO],
+			"%u protocols for %u -x/--transfer maps", c->o->n_compare_proto,
+			c->o->n_xfer);
 	return 0;
 }
 

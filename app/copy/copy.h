@@ -47,6 +47,8 @@ struct dtc_copy_opts {
 	unsigned int n_intercept;
 	uint16_t intercept_port;             /* -p (36524) */
 	unsigned int conns_per_intercept;    /* -C (2) */
+	const char *secret_file;             /* --secret: protocol v2, authenticated, only */
+	uint16_t record_prefix;              /* --record-prefix: payload bytes per v2 record */
 	/* session behaviour */
 	unsigned int multiply;               /* -n (1) */
 	unsigned int port_offset;            /* -f (0) */
@@ -54,6 +56,7 @@ struct dtc_copy_opts {
 	bool gradual;                        /* -g */
 	bool full_sessions_only;             /* -O */
 	bool no_wait;                        /* -W */
+	uint32_t max_lag_ms;                 /* --max-lag (5; 0 = no catch-up) */
 	bool lonely;                         /* -L */
 	uint32_t session_timeout_s;          /* -t (120) */
 	uint32_t keepalive_timeout_s;        /* -k (t + 120) */
@@ -86,6 +89,12 @@ struct dtc_copy_opts {
 	uint32_t rx_lcores;                  /* --rx-lcores (1) */
 	uint32_t stats_interval_s;           /* --stats-interval (5; 0 = off) */
 	uint32_t idle_sleep_us;              /* --idle-sleep (0 = busy polling) */
+	/* online vs test comparison (app/copy/compare.c) */
+	bool compare;                        /* --compare on|off (off) */
+	uint32_t compare_keys;               /* --compare-keys (32) */
+	const char *compare_report;          /* --compare-report FILE (none) */
+	uint8_t compare_proto[DTC_XFER_MAX]; /* --compare-proto, one per -x map (auto) */
+	unsigned int n_compare_proto;
 };
 
 /*
@@ -149,7 +158,8 @@ typedef void (*dtc_copy_resp_fn)(void *arg, const struct dtc_resp *r);
 
 #define DTC_CTL_OBUF_SIZE (64u << 10)          /* queued output bytes per connection */
 #define DTC_CTL_BACKOFF_MIN_US 100000          /* first reconnect delay */
-#define DTC_CTL_BACKOFF_MAX_US 2000000         /* reconnect delay cap */
+#define DTC_CTL_BACKOFF_MAX_US 500000          /* reconnect delay cap: a returning intercept
+                                                * is used again within 0.5 s */
 
 /*
  * Times (now_us) are dtc_now_us() values: the client reads that clock itself only inside
@@ -200,6 +210,19 @@ struct dtc_ctl_client_stats {
 	uint64_t bad_frames;            /* connections closed for a bad batch count */
 	uint64_t bytes_in, bytes_out;
 	unsigned int intercepts_up, conns_up;
+	/* protocol v2 */
+	uint64_t v2_conns, v1_conns;    /* connections that came up in each version */
+	uint64_t v1_fallbacks;          /* intercepts that did not answer v2: 1.x, v1 used */
+	uint64_t handshake_failures;    /* v2 handshakes that did not finish (timeout, refused) */
+	uint64_t auth_failures;         /* the intercept's AUTH wrong, or authentication missing */
+	uint64_t peer_dead;             /* v2 connections closed: nothing received for 3 s */
+	uint64_t heartbeats_sent, heartbeats_rcvd, byes_rcvd;
+	uint64_t route_copies_v6_v1;    /* an IPv6 route not sent to a v1 intercept */
+	/* clock offset (intercept minus copier, NTP style from heartbeats), of the first intercept
+	 * with a sample; and the latest capture-to-arrival delay of a record, offset corrected */
+	uint64_t clock_samples;
+	int64_t clock_offset_us, clock_delay_us;
+	int64_t record_delay_us;
 };
 
 void dtc_ctl_client_stats(const struct dtc_ctl_client *c, struct dtc_ctl_client_stats *s);

@@ -216,6 +216,10 @@ struct dtc_copy_offline {
 	bool have_pending;           /* a frame read but not due yet (data valid until the next
 				      * read) */
 	bool pass_started;
+	bool arp_done;               /* the targets' MACs are known (or the wait is over) */
+	uint64_t arp_wait_end_us;    /* the first pass waits for them until then */
+	const struct dtc_xfer *xfer; /* the -x maps (dst_mac read live) */
+	unsigned int n_xfer;
 	struct dtc_pcap_frame pending;
 	int state;                   /* DTC_OFFLINE_*, atomic: read by the main lcore */
 	bool next_pass;              /* atomic: the main lcore asks for the next -T pass */
@@ -223,7 +227,10 @@ struct dtc_copy_offline {
 	/* counters */
 	uint64_t packets;            /* frames read from the file, all passes */
 	uint64_t passes;             /* passes finished */
+	uint64_t arp_wait_us;        /* how long the first pass waited for ARP */
 };
+
+#define DTC_OFFLINE_ARP_WAIT_US 3000000ull /* longest wait for the targets' MACs */
 
 enum {
 	DTC_OFFLINE_RUN = 0,
@@ -382,6 +389,8 @@ struct dtc_copy_totals {
 		uint64_t ipackets, imissed, rx_nombuf, ierrors, kernel_drops, kernel_packets;
 	} ports[DTC_COPY_MAX_RX_PORTS + 1];
 	unsigned int n_ports;
+	/* The mbuf pool: its size, and the mbufs out of it (not in its ring or an lcore cache). */
+	uint64_t mbufs, mbufs_in_use;
 };
 
 /* The whole application (main.c builds it; stats and telemetry read it). */

@@ -41,6 +41,7 @@
 #include "dtc_app.h"
 #include "copy.h"
 #include "copy_dp.h"
+#include "compare.h"
 
 #define EXIT_FILE 3
 #define CONNECT_TIMEOUT_MS 3000
@@ -236,6 +237,8 @@ sess_conf(void)
 	c->gradual = o->gradual;
 	c->full_sessions_only = o->full_sessions_only;
 	c->no_wait = o->no_wait;
+	c->online_answers = o->compare;
+	c->max_lag_us = o->max_lag_ms * 1000u;
 	c->mss = o->mss;
 	c->mtu = o->mtu;
 	c->rtt_us = o->rtt_ms * 1000u;
@@ -340,6 +343,7 @@ make_workers(bool ctl_own_queue)
 			flags |= DTC_COPY_W_ROUTE_RING;
 		if (i == 0 && app.n_lcores > 1 && !ctl_own_queue)
 			flags |= DTC_COPY_W_CTL_TX;
+		c.cmp = dtc_copy_cmp_pairs(i);
 		app.workers[i] = dtc_copy_worker_create(&c, i, app.tx_port, i, flags,
 			&app.ctl.intercepts_up);
 		if (app.workers[i] == NULL)
@@ -571,7 +575,11 @@ setup(const char *prog)
 			"per queue)", app.tx_port, dtc_copy_port_max_txq(app.tx_port),
 			app.n_workers);
 	sess_conf();
+	dtc_copy_cmp_plan_keys(o->compare_keys);
 	memory_plan(n_txq, prog);
+	if (dtc_copy_cmp_init(o, app.n_workers, app.plan.max_sessions, app.sconf.socket_id) != 0)
+		fail("--compare: cannot allocate %.1f MB per worker", (double)dtc_copy_cmp_mem_size(o,
+			app.plan.max_sessions) / 1048576.0);
 
 	app.mp = mbuf_pool("dtc_mbuf", app.plan.n_mbufs, app.sconf.socket_id);
 	if (app.mp == NULL) {
@@ -860,7 +868,9 @@ main_loop(void)
 			next_tel = now + TELEMETRY_US;
 		}
 		if (app.o.stats_interval_s != 0 && now >= next_stats) {
+			dtc_copy_cmp_collect(false, app.n_lcores == 1);
 			dtc_copy_stats_line(&t, &prev, line, sizeof(line));
+			dtc_copy_cmp_stats_field(line + strlen(line), sizeof(line) - strlen(line));
 			COPY_LOG(INFO, "stats: %s", line);
 			prev = t;
 			next_stats = now + (uint64_t)app.o.stats_interval_s * 1000000u;
@@ -895,6 +905,8 @@ shutdown_all(void)
 	dtc_copy_totals(&app, &t);
 	dtc_copy_telemetry_publish(&t);
 	dtc_copy_stats_summary(&t, dtc_copy_now_us() - app.start_us);
+	dtc_copy_cmp_collect(true, false);
+	dtc_copy_cmp_summary();
 	for (i = 0; app.n_rx > 1 && i < app.n_rx; i++)
 		COPY_LOG(INFO, "  RX lcore %u: %" PRIu64 " frames from %u queue(s)", i,
 			app.rx[i].frames, app.rx[i].n_ports);
@@ -906,6 +918,7 @@ shutdown_all(void)
 		dtc_copy_worker_free(app.workers[i]);
 		app.workers[i] = NULL;
 	}
+	dtc_copy_cmp_fini();
 	dtc_ctl_client_free(app.ctl.client);
 	app.ctl.client = NULL;
 	rte_ring_free(app.ctl.ctl_in);
@@ -985,7 +998,7 @@ main(int argc, char **argv)
 	if (rte_pdump_init() != 0)
 		COPY_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
-	if (dtc_copy_telemetry_init() != 0)
+	if (dtc_copy_telemetry_init() != 0 || dtc_copy_cmp_telemetry_init() != 0)
 		COPY_LOG(WARNING, "telemetry commands could not be registered");
 
 	setup(prog);

@@ -30,7 +30,33 @@ dtc_copy_offline_init(struct dtc_copy_offline *off, struct dtc_pcap_reader *rd,
 	off->gap_ms = o->gap_ms;
 	off->loops_left = o->loops > 1 ? o->loops - 1 : 0;
 	dtc_pace_init(&off->pace, off->speed, off->gap_ms);
+	off->xfer = o->xfer;
+	off->n_xfer = o->n_xfer;
 	off->state = DTC_OFFLINE_RUN;
+}
+
+/* Before the first packet of the file: the MAC of every target is known (ARP answered or
+ * "@MAC"), so that the first sessions do not start with their SYNs held for want of it; at
+ * most DTC_OFFLINE_ARP_WAIT_US, then the replay starts anyway (the engine retries). */
+static bool
+arp_ready(struct dtc_copy_offline *off, uint64_t now_us)
+{
+	unsigned int i;
+
+	if (off->arp_done)
+		return true;
+	if (off->arp_wait_end_us == 0) {
+		off->arp_wait_end_us = now_us + DTC_OFFLINE_ARP_WAIT_US;
+		off->arp_wait_us = now_us; /* start, for the figure below */
+	}
+	for (i = 0; i < off->n_xfer; i++)
+		if (!(__atomic_load_n(&off->xfer[i].dst_mac, __ATOMIC_RELAXED) & DTC_MAC_VALID))
+			break;
+	if (i < off->n_xfer && now_us < off->arp_wait_end_us)
+		return false;
+	off->arp_wait_us = now_us - off->arp_wait_us;
+	off->arp_done = true;
+	return true;
 }
 
 void
@@ -133,7 +159,7 @@ dtc_copy_offline_poll(struct dtc_copy_offline *off, uint64_t now_us)
 	if (off->state == DTC_OFFLINE_WAIT_PASS &&
 			__atomic_load_n(&off->next_pass, __ATOMIC_ACQUIRE))
 		next_pass(off);
-	if (off->state != DTC_OFFLINE_RUN)
+	if (off->state != DTC_OFFLINE_RUN || !arp_ready(off, now_us))
 		return 0;
 	/* bounded: at most two bursts' worth of file records per pass */
 	while (n < DTC_COPY_BURST && seen < 2 * DTC_COPY_BURST) {

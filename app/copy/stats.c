@@ -163,6 +163,10 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 	t->offline_passes = a->off.passes;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		t->idle_sleeps += a->idle_sleeps[i];
+	if (a->mp != NULL) {
+		t->mbufs = a->mp->size;
+		t->mbufs_in_use = rte_mempool_in_use_count(a->mp);
+	}
 	port_losses(a, t);
 }
 
@@ -232,6 +236,40 @@ list_nonzero(char *buf, size_t len, size_t at, const char *prefix, const uint64_
 	return at < len ? at : len;
 }
 
+/* Copy lag of the requests released between prev and t (histogram difference). */
+static uint64_t
+lag_window(const struct dtc_copy_totals *t, const struct dtc_copy_totals *prev, uint64_t *h)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < DTC_HIST_BUCKETS; i++) {
+		h[i] = t->sess.lag_hist[i] - prev->sess.lag_hist[i];
+		n += h[i];
+	}
+	return n;
+}
+
+/* Percentile of the test-path RTT histogram (log2 buckets: i in [8 << i, 16 << i) us). */
+static uint64_t
+rtt_pct(const uint64_t *h, double pct)
+{
+	uint64_t total = sum(h, DTC_RTT_BUCKETS), rank, seen = 0;
+	unsigned int i;
+
+	if (total == 0)
+		return 0;
+	rank = (uint64_t)((double)total * pct / 100.0 + 0.999999);
+	if (rank == 0)
+		rank = 1;
+	for (i = 0; i < DTC_RTT_BUCKETS; i++) {
+		seen += h[i];
+		if (seen >= rank)
+			return (16ull << i) - 1;
+	}
+	return (16ull << (DTC_RTT_BUCKETS - 1)) - 1;
+}
+
 static double
 rate(uint64_t now, uint64_t before, uint64_t dt_us)
 {
@@ -288,6 +326,18 @@ dtc_copy_stats_line(const struct dtc_copy_totals *t, const struct dtc_copy_total
 			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
 		}
 	}
+	if (at < len) {
+		uint64_t h[DTC_HIST_BUCKETS];
+
+		if (lag_window(t, prev, h) != 0)
+			w = snprintf(buf + at, len - at, " lag p50 %" PRIu64 " p99 %" PRIu64
+				" max %" PRIu64 " us", dtc_hist_pct(h, DTC_HIST_BUCKETS, 50),
+				dtc_hist_pct(h, DTC_HIST_BUCKETS, 99),
+				dtc_hist_pct(h, DTC_HIST_BUCKETS, 100));
+		else
+			w = snprintf(buf + at, len - at, " lag -");
+		at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
+	}
 	if (t->have_ctl && at < len)
 		snprintf(buf + at, len - at, " intercepts %u (conns %u)", t->ctl.intercepts_up,
 			t->ctl.conns_up);
@@ -325,6 +375,17 @@ dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
 				s->c[i], dtc_sess_counter_desc(i));
 	COPY_LOG(INFO, "  sessions active %" PRIu64 " lingering %" PRIu64 " queued segments %"
 		PRIu64, s->active, s->lingering, s->queued_segs);
+	if (sum(s->lag_hist, DTC_HIST_BUCKETS) != 0)
+		COPY_LOG(INFO, "  copy lag (capture to release) of %" PRIu64 " requests: p50 %" PRIu64
+			" p90 %" PRIu64 " p99 %" PRIu64 " p99.9 %" PRIu64 " max %" PRIu64 " us",
+			sum(s->lag_hist, DTC_HIST_BUCKETS),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 50),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 90),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99),
+			dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99.9), s->lag_max_us);
+	if (sum(s->rtt_hist, DTC_RTT_BUCKETS) != 0)
+		COPY_LOG(INFO, "  test-path RTT (our data to its ACK at the worker): p50 %" PRIu64
+			" p99 %" PRIu64 " us", rtt_pct(s->rtt_hist, 50), rtt_pct(s->rtt_hist, 99));
 	summary_list("ended", s->end, DTC_SESS_END_MAX, dtc_sess_end_name, dtc_sess_end_desc);
 	summary_list("drop", t->drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name, dtc_copy_drop_desc);
 	summary_list("drop", t->front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name,
@@ -422,6 +483,8 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
 	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
 	rte_tel_data_add_dict_u64(d, "port_kernel_drops", t.port_kernel_drops);
+	rte_tel_data_add_dict_u64(d, "mbufs", t.mbufs);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use", t.mbufs_in_use);
 	if (t.have_ctl) {
 		rte_tel_data_add_dict_u64(d, "intercepts_up", t.ctl.intercepts_up);
 		rte_tel_data_add_dict_u64(d, "intercept_conns_up", t.ctl.conns_up);
@@ -526,6 +589,61 @@ tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static int
+tel_lag(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+	const struct dtc_sess_stats *s = &t.sess;
+	struct rte_tel_data *le, *cnt;
+	unsigned int i;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "requests", s->c[DTC_SESS_C_requests]);
+	rte_tel_data_add_dict_u64(d, "req_answer", s->c[DTC_SESS_C_req_answer]);
+	rte_tel_data_add_dict_u64(d, "req_silence", s->c[DTC_SESS_C_req_silence]);
+	rte_tel_data_add_dict_u64(d, "req_catchup", s->c[DTC_SESS_C_req_catchup]);
+	rte_tel_data_add_dict_u64(d, "p50_us", dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 50));
+	rte_tel_data_add_dict_u64(d, "p90_us", dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 90));
+	rte_tel_data_add_dict_u64(d, "p99_us", dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99));
+	rte_tel_data_add_dict_u64(d, "p999_us",
+		dtc_hist_pct(s->lag_hist, DTC_HIST_BUCKETS, 99.9));
+	rte_tel_data_add_dict_u64(d, "max_us", s->lag_max_us);
+	rte_tel_data_add_dict_u64(d, "test_rtt_p50_us", rtt_pct(s->rtt_hist, 50));
+	rte_tel_data_add_dict_u64(d, "test_rtt_p99_us", rtt_pct(s->rtt_hist, 99));
+	/* The histogram: the upper end of each bucket in use (us) and its count, two arrays
+	 * of the same length (telemetry containers are arrays). */
+	le = rte_tel_data_alloc();
+	cnt = rte_tel_data_alloc();
+	if (le == NULL || cnt == NULL) {
+		rte_tel_data_free(le);
+		rte_tel_data_free(cnt);
+		return 0;
+	}
+	rte_tel_data_start_array(le, RTE_TEL_U64_VAL);
+	rte_tel_data_start_array(cnt, RTE_TEL_U64_VAL);
+	for (i = 0; i < DTC_HIST_BUCKETS; i++) {
+		if (s->lag_hist[i] == 0)
+			continue;
+		rte_tel_data_add_array_u64(le, i + 1 < DTC_HIST_BUCKETS ? dtc_hist_hi(i) :
+			UINT64_MAX);
+		rte_tel_data_add_array_u64(cnt, s->lag_hist[i]);
+	}
+	if (rte_tel_data_add_dict_container(d, "hist_le_us", le, 0) != 0)
+		rte_tel_data_free(le);
+	if (rte_tel_data_add_dict_container(d, "hist_count", cnt, 0) != 0)
+		rte_tel_data_free(cnt);
+	return 0;
+}
+
+/* Telemetry dicts take an int: microsecond figures beyond +-35 min are clamped. */
+static int
+clamp_int(int64_t v)
+{
+	return v > INT32_MAX ? INT32_MAX : v < INT32_MIN ? INT32_MIN : (int)v;
+}
+
+static int
 tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct dtc_copy_totals t;
@@ -548,6 +666,21 @@ tel_intercepts(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "bad_frames", t.ctl.bad_frames);
 	rte_tel_data_add_dict_u64(d, "bytes_in", t.ctl.bytes_in);
 	rte_tel_data_add_dict_u64(d, "bytes_out", t.ctl.bytes_out);
+	/* protocol v2 */
+	rte_tel_data_add_dict_u64(d, "v2_conns", t.ctl.v2_conns);
+	rte_tel_data_add_dict_u64(d, "v1_conns", t.ctl.v1_conns);
+	rte_tel_data_add_dict_u64(d, "v1_fallbacks", t.ctl.v1_fallbacks);
+	rte_tel_data_add_dict_u64(d, "handshake_failures", t.ctl.handshake_failures);
+	rte_tel_data_add_dict_u64(d, "auth_failures", t.ctl.auth_failures);
+	rte_tel_data_add_dict_u64(d, "peer_dead", t.ctl.peer_dead);
+	rte_tel_data_add_dict_u64(d, "heartbeats_sent", t.ctl.heartbeats_sent);
+	rte_tel_data_add_dict_u64(d, "heartbeats_rcvd", t.ctl.heartbeats_rcvd);
+	rte_tel_data_add_dict_u64(d, "byes_rcvd", t.ctl.byes_rcvd);
+	rte_tel_data_add_dict_u64(d, "route_copies_v6_v1", t.ctl.route_copies_v6_v1);
+	rte_tel_data_add_dict_u64(d, "clock_samples", t.ctl.clock_samples);
+	rte_tel_data_add_dict_int(d, "clock_offset_us", clamp_int(t.ctl.clock_offset_us));
+	rte_tel_data_add_dict_int(d, "clock_delay_us", clamp_int(t.ctl.clock_delay_us));
+	rte_tel_data_add_dict_int(d, "record_delay_us", clamp_int(t.ctl.record_delay_us));
 	return 0;
 }
 
@@ -562,6 +695,9 @@ dtc_copy_telemetry_init(void)
 		"Every drop counter of the copier, front and engines, by reason. No parameters");
 	rc |= rte_telemetry_register_cmd("/dtc/copy/sessions", tel_sessions,
 		"Session engine counters and end reasons, all workers. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/lag", tel_lag,
+		"Copy lag per request (capture to release): percentiles, histogram, "
+		"release reasons, test-path RTT. No parameters");
 	rc |= rte_telemetry_register_cmd("/dtc/copy/ports", tel_ports,
 		"Capture ports: frames lost before reading (NIC, af_packet kernel ring), "
 		"in all and per port. No parameters");

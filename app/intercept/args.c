@@ -33,6 +33,7 @@ enum {
 	OPT_IDLE_SLEEP,
 	OPT_CONFIG,
 	OPT_IFACE,
+	OPT_SECRET,
 	OPT_MAX
 };
 
@@ -64,6 +65,10 @@ enum {
 	O("conn-stall", OPT_CONN_STALL, required_argument, "S", \
 		"close a copier connection that has not read its records for S s,\n" \
 		"1..3600 (default 10)") \
+	O("secret", OPT_SECRET, required_argument, "FILE", \
+		"shared secret file (16..1024 bytes, mode 600): require protocol v2\n" \
+		"with HMAC-SHA256 authentication; v1 and unauthenticated copiers are\n" \
+		"refused (default: none, v1 and v2 accepted)") \
 	O("batch", 'n', required_argument, "N", \
 		"records per frame at most, 0..16 (default 16; 0 = 16)") \
 	S("Routes") \
@@ -266,6 +271,7 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'd':
 		o->daemon = true;
 		return 0;
+	case OPT_SECRET: return dtc_opts_file(p, code, v, &o->secret_file);
 	case OPT_CONFIG:
 		return 0; /* already expanded into argv by dtc_config_expand() */
 	}

@@ -4,8 +4,10 @@
 
 /*
  * Control server on the main lcore: copiers connect, send a version message and route
- * registrations (protocol v1, docs/protocol.md), and receive the batched records of their
- * sessions.  Everything is non-blocking and polled with a zero epoll timeout between bursts.
+ * registrations, and receive the batched records of their sessions (docs/protocol.md).  A
+ * version message of 0x4402 switches the connection to protocol v2: HELLO both ways, AUTH both
+ * ways with --secret (nothing routed before it), heartbeats, v2 records; anything else is
+ * protocol v1 as intercept 1.x speaks it, refused when --secret requires v2.  Everything is non-blocking and polled with a zero epoll timeout between bursts.
  * Every peer is untrusted: a decoder error closes that connection only, each connection's
  * output is bounded (overflow counted), and one that stops reading is closed after
  * --conn-stall; no copier can block the others or grow our memory.
@@ -45,14 +47,36 @@ const char *const icpt_srv_stat_names[ICPT_SRV_STAT_MAX] = {
 #undef ICPT_SRV_NAME
 };
 
+enum conn_state {
+	ST_VERSION,                   /* reading the version message */
+	ST_V1,                        /* protocol v1: route messages */
+	ST_V2_HELLO,                  /* v2: our HELLO sent, waiting for the copier's */
+	ST_V2_AUTH,                   /* v2 with --secret: waiting for the copier's AUTH */
+	ST_V2_READY,                  /* v2: routes accepted, records sent */
+};
+
 struct icpt_conn {
 	int fd;                       /* -1: free slot */
 	bool dirty;                   /* got records since the last flush */
 	bool want_out;                /* EPOLLOUT registered */
+	uint8_t state;                /* enum conn_state */
 	char peer[64];
 	struct dtc_v1_route_rx rx;
 	struct icpt_out out;
 	uint64_t progress_us;         /* output last moved (or became pending) */
+	/* protocol v2 */
+	struct dtc_v2_rx *v2rx;       /* allocated at start, one per slot */
+	uint8_t hello_i[DTC_V2_HELLO_LEN], hello_c[DTC_V2_HELLO_LEN];
+	char name[DTC_V2_NAME_LEN + 1]; /* the copier's HELLO name */
+	uint16_t prefix;              /* payload bytes per record the copier asked for */
+	uint16_t bye_reason;          /* a BYE to send before closing (0: none) */
+	const char *close_why;        /* set by the v2 message handler that refused */
+	uint64_t accepted_us;         /* handshake deadline base */
+	uint64_t last_rx_us;          /* anything received (v2 liveness) */
+	uint64_t hb_tx_us;            /* our last heartbeat */
+	uint32_t hb_seq;
+	uint64_t peer_hb_tx_us;       /* the copier's last heartbeat: its clock, and ours at */
+	uint64_t peer_hb_rx_us;       /* arrival (wall clocks), echoed in our heartbeats */
 };
 
 struct icpt_server {
@@ -74,6 +98,9 @@ struct icpt_server {
 	uint64_t now;
 	uint64_t closed_records, closed_frames, closed_overflow, closed_bytes;
 	uint64_t stats[ICPT_SRV_STAT_MAX];
+	char host[DTC_V2_NAME_LEN + 1]; /* our HELLO name */
+	uint16_t prefix_max;          /* the largest prefix a live v2 copier asked for */
+	uint16_t *rx_prefix;          /* where the capture side reads it (NULL: nowhere) */
 };
 
 /* Connection events can come in floods (a thousand connects): keep the log readable. */
@@ -165,8 +192,14 @@ icpt_server_create(const struct icpt_opts *o, struct icpt_rt *rt, char *err, siz
 		s->c[i].fd = -1;
 		if (icpt_out_init(&s->c[i].out, OUTBUF, (uint16_t)o->batch_max) != 0)
 			goto nomem;
+		s->c[i].v2rx = malloc(sizeof(*s->c[i].v2rx));
+		if (s->c[i].v2rx == NULL)
+			goto nomem;
 		s->free_ids[s->n_free++] = s->max - 1 - i;
 	}
+	if (gethostname(s->host, sizeof(s->host)) != 0)
+		snprintf(s->host, sizeof(s->host), "intercept");
+	s->host[DTC_V2_NAME_LEN] = '\0';
 	s->lfd = listen_socket(o, err, errlen);
 	if (s->lfd < 0)
 		goto fail;
@@ -183,14 +216,27 @@ fail:
 	return NULL;
 }
 
+static void prefix_update(struct icpt_server *s);
+
 static void
 conn_close(struct icpt_server *s, uint32_t id, const char *why)
 {
 	struct icpt_conn *c = &s->c[id];
+	bool was_ready = c->state == ST_V2_READY;
 	uint32_t i;
 
 	if (c->fd < 0)
 		return;
+	if (c->bye_reason != 0) {
+		/* Best effort, after what is queued: the copier learns why before the FIN. */
+		uint8_t bye[DTC_V2_HDR_LEN + 2 + DTC_V2_BYE_TEXT_MAX];
+		int n = dtc_v2_bye_encode(bye, sizeof(bye), c->bye_reason, why);
+
+		if (n > 0 && icpt_out_raw(&c->out, bye, (uint32_t)n))
+			(void)!send(c->fd, icpt_out_data(&c->out), icpt_out_pending(&c->out),
+				MSG_DONTWAIT | MSG_NOSIGNAL);
+		c->bye_reason = 0;
+	}
 	if (log_ok(s))
 		ICPT_LOG(INFO, "copier %s: closed (%s), %u routes dropped, %" PRIu64 " records sent",
 			c->peer, why, icpt_rt_conn_count(s->rt, id), c->out.records);
@@ -212,6 +258,9 @@ conn_close(struct icpt_server *s, uint32_t id, const char *why)
 	s->free_ids[s->n_free++] = id;
 	s->n--;
 	s->stats[ICPT_SRV_closed]++;
+	c->state = ST_VERSION;
+	if (was_ready)
+		prefix_update(s);
 }
 
 void
@@ -225,6 +274,7 @@ icpt_server_free(struct icpt_server *s)
 		if (s->c[i].fd >= 0)
 			close(s->c[i].fd);
 		icpt_out_fini(&s->c[i].out);
+		free(s->c[i].v2rx);
 	}
 	if (s->lfd >= 0)
 		close(s->lfd);
@@ -276,31 +326,61 @@ conn_send(struct icpt_server *s, uint32_t id)
 }
 
 static void
-conn_out_add(struct icpt_server *s, uint32_t id, const uint8_t rec[DTC_V1_REC_LEN])
+conn_mark_dirty(struct icpt_server *s, uint32_t id)
 {
 	struct icpt_conn *c = &s->c[id];
-	struct icpt_out *o = &c->out;
 
-	if (c->fd < 0)
-		return;
-	if (icpt_out_pending(o) == 0)
-		c->progress_us = s->now;
-	/* About to close a frame into a nearly full buffer: give the socket a chance first. */
-	if (o->batch.count + 1u >= o->batch_max && o->len + DTC_V1_FRAME_MAX > o->cap &&
-			!conn_send(s, id))
-		return;
-	icpt_out_add(o, rec, s->now);
 	if (!c->dirty) {
 		c->dirty = true;
 		s->dirty[s->n_dirty++] = id;
 	}
+}
+
+/* A v2 record (len bytes) to connection id, in the connection's protocol. */
+static void
+conn_out_add(struct icpt_server *s, uint32_t id, const uint8_t *rec, uint32_t len)
+{
+	struct icpt_conn *c = &s->c[id];
+	struct icpt_out *o = &c->out;
+	uint8_t trimmed[DTC_V2_REC_MAX];
+	bool v2 = c->state == ST_V2_READY;
+	uint16_t pre;
+
+	if (c->fd < 0 || (c->state != ST_V1 && !v2))
+		return;
+	if (!v2 && rec[0] != 4) {
+		s->stats[ICPT_SRV_ipv6_to_v1]++;
+		return;
+	}
+	if (icpt_out_pending(o) == 0)
+		c->progress_us = s->now;
+	/* About to close a frame into a nearly full buffer: give the socket a chance first. */
+	if (v2 ? (o->v2count + 1u >= o->batch_max && o->len + DTC_V2_MSG_MAX > o->cap) :
+			(o->batch.count + 1u >= o->batch_max && o->len + DTC_V1_FRAME_MAX > o->cap))
+		if (!conn_send(s, id))
+			return;
+	if (!v2) {
+		icpt_out_add(o, rec + DTC_V2_REC_V1_OFF, s->now);
+	} else {
+		/* The capture side carries the largest prefix any copier asked for. */
+		pre = (uint16_t)((rec[4] << 8) | rec[5]);
+		if (pre > c->prefix) {
+			memcpy(trimmed, rec, len - (pre - c->prefix));
+			trimmed[4] = (uint8_t)(c->prefix >> 8);
+			trimmed[5] = (uint8_t)c->prefix;
+			len -= pre - c->prefix;
+			rec = trimmed;
+		}
+		icpt_out_add_v2(o, rec, len, s->now);
+	}
+	conn_mark_dirty(s, id);
 	s->stats[ICPT_SRV_records_routed]++;
 }
 
 static void
-on_held(void *arg, uint32_t conn, const uint8_t rec[DTC_V1_REC_LEN])
+on_held(void *arg, uint32_t conn, const uint8_t *rec, uint32_t len)
 {
-	conn_out_add(arg, conn, rec);
+	conn_out_add(arg, conn, rec, len);
 }
 
 static void
@@ -313,10 +393,213 @@ on_route(void *arg, const struct dtc_flow_key *k, uint16_t type)
 	 * rest of its buffer must not register routes for a slot that is free now. */
 	if (s->c[s->cur].fd < 0)
 		return;
-	if (type == DTC_V1_ROUTE_ADD)
+	if (type == DTC_V1_ROUTE_ADD || type == DTC_V2_ROUTE_ADD)
 		icpt_rt_add(s->rt, k, s->cur, s->now, on_held, s);
 	else
 		icpt_rt_del(s->rt, k, s->cur);
+}
+
+/* ---------------------------------------------------------------- */
+/* Protocol v2 */
+
+static void
+prefix_update(struct icpt_server *s)
+{
+	uint16_t m = 0;
+	uint32_t id;
+
+	for (id = 0; id < s->max; id++)
+		if (s->c[id].fd >= 0 && s->c[id].state == ST_V2_READY)
+			m = RTE_MAX(m, s->c[id].prefix);
+	s->prefix_max = m;
+	if (s->rx_prefix != NULL)
+		__atomic_store_n(s->rx_prefix, m, __ATOMIC_RELAXED);
+}
+
+void
+icpt_server_prefix_target(struct icpt_server *s, uint16_t *rx_prefix)
+{
+	s->rx_prefix = rx_prefix;
+	prefix_update(s);
+}
+
+/* Queue a control message; a full buffer is a copier that does not read (--conn-stall). */
+static void
+conn_queue(struct icpt_server *s, uint32_t id, const uint8_t *msg, int len)
+{
+	if (len > 0 && icpt_out_raw(&s->c[id].out, msg, (uint32_t)len))
+		conn_mark_dirty(s, id);
+}
+
+static void
+v2_start(struct icpt_server *s, uint32_t id)
+{
+	struct icpt_conn *c = &s->c[id];
+	uint8_t msg[2 + DTC_V2_HDR_LEN + DTC_V2_HELLO_LEN];
+	struct dtc_v2_hello h;
+
+	memset(&h, 0, sizeof(h));
+	h.version = 2;
+	h.features = DTC_V2_F_IPV6 | DTC_V2_F_ROUTE_DEL | DTC_V2_F_HEARTBEAT |
+		DTC_V2_F_TIMESTAMPS | DTC_V2_F_PREFIX | (s->o->secret != NULL ? DTC_V2_F_AUTH : 0);
+	if (dtc_v2_random(h.nonce, sizeof(h.nonce)) != 0) {
+		c->close_why = "no random nonce";
+		return;
+	}
+	snprintf(h.name, sizeof(h.name), "%s", s->host);
+	msg[0] = 0;  /* a v1 frame count of 0: no 1.x intercept ever sends it */
+	msg[1] = 0;
+	dtc_v2_hello_encode(msg + 2, sizeof(msg) - 2, &h);
+	memcpy(c->hello_i, msg + 2 + DTC_V2_HDR_LEN, DTC_V2_HELLO_LEN);
+	dtc_v2_rx_init(c->v2rx, DTC_V2_FROM_COPIER, false);
+	c->state = ST_V2_HELLO;
+	c->last_rx_us = s->now;
+	s->stats[ICPT_SRV_v2_conns]++;
+	conn_queue(s, id, msg, (int)sizeof(msg));
+}
+
+static void
+v2_ready(struct icpt_server *s, uint32_t id)
+{
+	struct icpt_conn *c = &s->c[id];
+
+	c->state = ST_V2_READY;
+	c->hb_tx_us = 0;   /* a first heartbeat at once: the copier's clock estimate starts */
+	s->stats[ICPT_SRV_v2_ready]++;
+	prefix_update(s);
+	if (log_ok(s))
+		ICPT_LOG(INFO, "copier %s (%s): protocol v2%s, record prefix %u", c->peer,
+			c->name, s->o->secret != NULL ? ", authenticated" : "", c->prefix);
+}
+
+static int
+v2_refuse(struct icpt_conn *c, uint16_t reason, const char *why)
+{
+	c->bye_reason = reason;
+	c->close_why = why;
+	return -1;
+}
+
+static int
+on_v2_msg(void *arg, uint8_t type, const uint8_t *body, uint32_t len)
+{
+	struct icpt_server *s = arg;
+	struct icpt_conn *c = &s->c[s->cur];
+	uint8_t mac[DTC_V2_MAC_LEN], msg[DTC_V2_HDR_LEN + DTC_V2_MAC_LEN];
+	const struct dtc_v2_secret *k = s->o->secret;
+	struct dtc_v2_hello h;
+	struct dtc_v2_hb hb;
+	char text[DTC_V2_BYE_TEXT_MAX + 1];
+	uint32_t i;
+
+	if (c->fd < 0)
+		return -1;
+	switch (type) {
+	case DTC_V2_HELLO:
+		if (c->state != ST_V2_HELLO)
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "a second HELLO");
+		if (dtc_v2_hello_decode(body, len, &h) != 0) {
+			s->stats[ICPT_SRV_malformed]++;
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "HELLO invalid");
+		}
+		memcpy(c->hello_c, body, DTC_V2_HELLO_LEN);
+		snprintf(c->name, sizeof(c->name), "%s", h.name);
+		c->prefix = h.prefix;
+		if (k != NULL && !(h.features & DTC_V2_F_AUTH)) {
+			s->stats[ICPT_SRV_auth_missing]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s (%s): refused: no authentication "
+					"offered, --secret requires it", c->peer, c->name);
+			return v2_refuse(c, DTC_V2_BYE_AUTH_REQUIRED,
+				"authentication required (the intercept has --secret)");
+		}
+		if (k == NULL && (h.features & DTC_V2_F_AUTH)) {
+			s->stats[ICPT_SRV_auth_missing]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s (%s): refused: it requires "
+					"authentication, this intercept has no --secret", c->peer,
+					c->name);
+			return v2_refuse(c, DTC_V2_BYE_AUTH_REQUIRED,
+				"the intercept has no --secret");
+		}
+		if (k != NULL)
+			c->state = ST_V2_AUTH;
+		else
+			v2_ready(s, s->cur);
+		return 0;
+	case DTC_V2_AUTH:
+		if (c->state != ST_V2_AUTH)
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "AUTH out of sequence");
+		if (dtc_v2_mac(k, DTC_V2_ROLE_COPIER, c->hello_i, c->hello_c, mac) != 0)
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "cannot compute the MAC");
+		if (!dtc_v2_mac_equal(mac, body)) {
+			s->stats[ICPT_SRV_auth_failed]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s (%s): authentication failed (wrong "
+					"secret, or an AUTH replayed from another connection)",
+					c->peer, c->name);
+			return v2_refuse(c, DTC_V2_BYE_AUTH_FAILED, "authentication failed");
+		}
+		if (dtc_v2_mac(k, DTC_V2_ROLE_INTERCEPT, c->hello_i, c->hello_c, mac) != 0)
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "cannot compute the MAC");
+		conn_queue(s, s->cur, msg, dtc_v2_auth_encode(msg, sizeof(msg), mac));
+		v2_ready(s, s->cur);
+		return 0;
+	case DTC_V2_ROUTE_ADD:
+	case DTC_V2_ROUTE_DEL:
+		if (c->state == ST_V2_AUTH) {
+			s->stats[ICPT_SRV_auth_missing]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s (%s): refused: routes before "
+					"authentication", c->peer, c->name);
+			return v2_refuse(c, DTC_V2_BYE_AUTH_REQUIRED, "routes before AUTH");
+		}
+		if (c->state != ST_V2_READY) {
+			s->stats[ICPT_SRV_malformed]++;
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "routes before HELLO");
+		}
+		if (dtc_v2_routes_decode(body, len, type, on_route, s) != 0) {
+			s->stats[ICPT_SRV_malformed]++;
+			return v2_refuse(c, DTC_V2_BYE_PROTO, "route key invalid");
+		}
+		return 0;
+	case DTC_V2_HEARTBEAT:
+		if (dtc_v2_hb_decode(body, len, &hb) == 0) {
+			c->peer_hb_tx_us = hb.tx_us;
+			c->peer_hb_rx_us = dtc_v2_wall_us();
+			s->stats[ICPT_SRV_heartbeats_rcvd]++;
+		}
+		return 0;
+	case DTC_V2_BYE:
+		s->stats[ICPT_SRV_bye_rcvd]++;
+		for (i = 0; i + 2 < len && i < DTC_V2_BYE_TEXT_MAX; i++)
+			text[i] = (body[2 + i] >= 0x20 && body[2 + i] < 0x7f) ? (char)body[2 + i] : '?';
+		text[i] = '\0';
+		if (log_ok(s))
+			ICPT_LOG(INFO, "copier %s (%s): BYE reason %u: %s", c->peer, c->name,
+				(unsigned int)((body[0] << 8) | body[1]), text);
+		c->close_why = "BYE from the copier";
+		return -1;
+	default:
+		return v2_refuse(c, DTC_V2_BYE_PROTO, "unexpected message");
+	}
+}
+
+static void
+v2_heartbeat(struct icpt_server *s, uint32_t id)
+{
+	struct icpt_conn *c = &s->c[id];
+	uint8_t msg[DTC_V2_HDR_LEN + DTC_V2_HB_LEN];
+	struct dtc_v2_hb hb = {
+		.seq = ++c->hb_seq,
+		.tx_us = dtc_v2_wall_us(),
+		.echo_tx_us = c->peer_hb_tx_us,
+		.echo_rx_us = c->peer_hb_rx_us,
+	};
+
+	c->hb_tx_us = s->now;
+	s->stats[ICPT_SRV_heartbeats_sent]++;
+	conn_queue(s, id, msg, dtc_v2_hb_encode(msg, sizeof(msg), &hb));
 }
 
 static void
@@ -325,6 +608,19 @@ on_version(void *arg, uint16_t version)
 	struct icpt_server *s = arg;
 	struct icpt_conn *c = &s->c[s->cur];
 
+	if (version == DTC_V2_VERSION) {
+		v2_start(s, s->cur);
+		return;
+	}
+	if (s->o->secret != NULL) {
+		s->stats[ICPT_SRV_v1_refused]++;
+		if (log_ok(s))
+			ICPT_LOG(WARNING, "copier %s: refused: protocol v1 (version %u), "
+				"--secret requires v2 with authentication", c->peer, version);
+		c->close_why = "protocol v1 refused (--secret)";
+		return;
+	}
+	c->state = ST_V1;
 	if (version == DTC_V1_VERSION) {
 		if (log_ok(s))
 			ICPT_LOG(INFO, "copier %s: protocol version %u (1.x)", c->peer, version);
@@ -338,6 +634,56 @@ on_version(void *arg, uint16_t version)
 			"protocol version not supported", version);
 }
 
+/* Bytes from the copier: the version message, then v1 routes or v2 messages. */
+static void
+conn_input(struct icpt_server *s, uint32_t id, const uint8_t *p, size_t left)
+{
+	struct icpt_conn *c = &s->c[id];
+	int rc;
+
+	while (c->fd >= 0 && left > 0) {
+		if (c->state == ST_VERSION) {
+			/* Only the version message: what follows may be v2. */
+			uint32_t want = c->rx.have < 8 ? 8 - c->rx.have :
+				DTC_V1_ROUTE_LEN - c->rx.have;
+			size_t take = RTE_MIN(left, (size_t)want);
+
+			dtc_v1_route_rx_feed(&c->rx, p, take, on_route, on_version, s);
+			p += take;
+			left -= take;
+			if (c->close_why != NULL) {
+				conn_close(s, id, c->close_why);
+				return;
+			}
+			continue;
+		}
+		if (c->state == ST_V1) {
+			rc = dtc_v1_route_rx_feed(&c->rx, p, left, on_route, on_version, s);
+			if (rc != 0) {
+				s->stats[ICPT_SRV_malformed]++;
+				if (log_ok(s))
+					ICPT_LOG(WARNING, "copier %s: malformed message: %s", c->peer,
+						dtc_ctl_strerror(rc));
+				conn_close(s, id, "malformed message");
+			}
+			return;
+		}
+		rc = dtc_v2_rx_feed(c->v2rx, p, left, on_v2_msg, s);
+		if (rc != 0 && c->fd >= 0) {
+			if (c->close_why == NULL) {
+				s->stats[ICPT_SRV_malformed]++;
+				if (log_ok(s))
+					ICPT_LOG(WARNING, "copier %s (%s): malformed v2 message: %s",
+						c->peer, c->name, dtc_ctl_strerror(rc));
+				c->bye_reason = DTC_V2_BYE_PROTO;
+				c->close_why = "malformed message";
+			}
+			conn_close(s, id, c->close_why);
+		}
+		return;
+	}
+}
+
 static void
 conn_read(struct icpt_server *s, uint32_t id)
 {
@@ -348,7 +694,6 @@ conn_read(struct icpt_server *s, uint32_t id)
 	s->cur = id;
 	while (c->fd >= 0 && total < READ_MAX) {
 		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
-		int rc;
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -359,15 +704,8 @@ conn_read(struct icpt_server *s, uint32_t id)
 			return;
 		}
 		total += (uint32_t)n;
-		rc = dtc_v1_route_rx_feed(&c->rx, buf, (size_t)n, on_route, on_version, s);
-		if (rc != 0) {
-			s->stats[ICPT_SRV_malformed]++;
-			if (log_ok(s))
-				ICPT_LOG(WARNING, "copier %s: malformed message: %s", c->peer,
-					dtc_ctl_strerror(rc));
-			conn_close(s, id, "malformed message");
-			return;
-		}
+		c->last_rx_us = s->now;
+		conn_input(s, id, buf, (size_t)n);
 	}
 }
 
@@ -458,6 +796,17 @@ conn_accept(struct icpt_server *s)
 		snprintf(c->peer, sizeof(c->peer), "%s", peer);
 		dtc_v1_route_rx_init(&c->rx);
 		icpt_out_reset(&c->out);
+		c->state = ST_VERSION;
+		c->name[0] = '\0';
+		c->prefix = 0;
+		c->bye_reason = 0;
+		c->close_why = NULL;
+		c->accepted_us = s->now;
+		c->last_rx_us = s->now;
+		c->hb_tx_us = 0;
+		c->hb_seq = 0;
+		c->peer_hb_tx_us = 0;
+		c->peer_hb_rx_us = 0;
 		s->n++;
 		s->stats[ICPT_SRV_accepted]++;
 		if (log_ok(s))
@@ -498,12 +847,12 @@ icpt_server_deliver(struct icpt_server *s, const struct icpt_item *it, uint64_t 
 
 	s->now = now;
 	if (conn >= 0) {
-		conn_out_add(s, (uint32_t)conn, it->rec);
+		conn_out_add(s, (uint32_t)conn, it->rec, it->rec_len);
 		return;
 	}
 	/* The route registration may still be on its way: a SYN-ACK can beat it. */
 	if (it->tcp_flags & (DTC_TCP_SYN | DTC_TCP_RST))
-		icpt_rt_hold(s->rt, &it->key, it->rec, now);
+		icpt_rt_hold(s->rt, &it->key, it->rec, it->rec_len, now);
 	else
 		s->stats[ICPT_SRV_unrouted]++;
 }
@@ -537,11 +886,43 @@ icpt_server_timers(struct icpt_server *s, uint64_t now)
 	for (id = 0; id < s->max; id++) {
 		struct icpt_conn *c = &s->c[id];
 
-		if (c->fd >= 0 && icpt_out_pending(&c->out) > 0 &&
-				now - c->progress_us >= s->stall_us) {
+		if (c->fd < 0)
+			continue;
+		if (icpt_out_pending(&c->out) > 0 && now - c->progress_us >= s->stall_us) {
 			s->stats[ICPT_SRV_stalled]++;
 			conn_close(s, id, "not reading its records");
+			continue;
 		}
+		if ((c->state == ST_V2_HELLO || c->state == ST_V2_AUTH ||
+				(c->state == ST_VERSION && s->o->secret != NULL)) &&
+				now - c->accepted_us >= DTC_V2_HANDSHAKE_US) {
+			s->stats[ICPT_SRV_handshake_timeout]++;
+			if (c->state == ST_V2_AUTH || c->state == ST_VERSION)
+				s->stats[ICPT_SRV_auth_missing]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s%s%s%s: refused: %s within %u s", c->peer,
+					c->name[0] ? " (" : "", c->name, c->name[0] ? ")" : "",
+					c->state == ST_V2_AUTH ? "no AUTH" : c->state == ST_VERSION ?
+					"no version message" : "no HELLO",
+					DTC_V2_HANDSHAKE_US / 1000000);
+			c->bye_reason = c->state == ST_VERSION ? 0 : DTC_V2_BYE_TIMEOUT;
+			conn_close(s, id, "handshake timeout");
+			continue;
+		}
+		if (c->state != ST_V2_READY)
+			continue;
+		if (now - c->last_rx_us >= DTC_V2_PEER_DEAD_US) {
+			s->stats[ICPT_SRV_peer_dead]++;
+			if (log_ok(s))
+				ICPT_LOG(WARNING, "copier %s (%s): nothing received for %u s: dead, "
+					"%u routes dropped", c->peer, c->name,
+					DTC_V2_PEER_DEAD_US / 1000000, icpt_rt_conn_count(s->rt, id));
+			c->bye_reason = DTC_V2_BYE_TIMEOUT;
+			conn_close(s, id, "no heartbeat");
+			continue;
+		}
+		if (c->hb_tx_us == 0 || now - c->hb_tx_us >= DTC_V2_HB_INTERVAL_US)
+			v2_heartbeat(s, id);
 	}
 }
 
@@ -576,6 +957,7 @@ icpt_server_conn_info(const struct icpt_server *s, struct icpt_conn_info *ci, un
 		if (c->fd < 0)
 			continue;
 		snprintf(ci[k].peer, sizeof(ci[k].peer), "%s", c->peer);
+		ci[k].version = c->state == ST_V1 ? 1 : c->state == ST_V2_READY ? 2 : 0;
 		ci[k].routes = icpt_rt_conn_count(s->rt, id);
 		ci[k].records = c->out.records;
 		ci[k].frames = c->out.frames;

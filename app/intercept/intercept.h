@@ -58,6 +58,8 @@ struct icpt_opts {
 	uint32_t max_conns;          /* --max-conns (256) */
 	uint32_t conn_stall_s;       /* --conn-stall (10) */
 	uint32_t batch_max;          /* -n (16) records per frame */
+	const char *secret_file;     /* --secret: require protocol v2 with authentication */
+	struct dtc_v2_secret *secret; /* loaded by main() from secret_file (NULL: none) */
 	/* routes */
 	uint32_t route_timeout_s;    /* -t/--route-timeout (120; 0 = never) */
 	uint32_t routes;             /* --routes (1048576) */
@@ -110,8 +112,9 @@ extern const char *const icpt_rt_stat_names[ICPT_RT_STAT_MAX];
 
 struct icpt_rt;
 
-/* Called for each held record when its route arrives, in arrival order. */
-typedef void (*icpt_hold_fn)(void *arg, uint32_t conn, const uint8_t rec[DTC_V1_REC_LEN]);
+/* Called for each held record (a v2 record, len bytes) when its route arrives, in arrival
+ * order. */
+typedef void (*icpt_hold_fn)(void *arg, uint32_t conn, const uint8_t *rec, uint32_t len);
 
 /*
  * A table of cap routes and hold_cap held records, for connections 0..max_conns-1.
@@ -130,9 +133,10 @@ int icpt_rt_del(struct icpt_rt *t, const struct dtc_flow_key *k, uint32_t conn);
 int64_t icpt_rt_lookup(struct icpt_rt *t, const struct dtc_flow_key *k, uint64_t now);
 /* Remove every route of conn. */
 void icpt_rt_drop_conn(struct icpt_rt *t, uint32_t conn);
-/* Hold a record for k (the oldest held record makes room when full). */
-void icpt_rt_hold(struct icpt_rt *t, const struct dtc_flow_key *k,
-	const uint8_t rec[DTC_V1_REC_LEN], uint64_t now);
+/* Hold a record (len <= DTC_V2_REC_MAX bytes) for k (the oldest held record makes room when
+ * full). */
+void icpt_rt_hold(struct icpt_rt *t, const struct dtc_flow_key *k, const uint8_t *rec,
+	uint32_t len, uint64_t now);
 /* Age routes and held records; returns how many were removed. */
 unsigned int icpt_rt_expire(struct icpt_rt *t, uint64_t now);
 uint32_t icpt_rt_count(const struct icpt_rt *t);
@@ -145,6 +149,10 @@ const uint64_t *icpt_rt_stats(const struct icpt_rt *t);
 
 struct icpt_out {
 	struct dtc_v1_batch batch;
+	/* protocol v2: the RECORDS message being filled (header + records) */
+	uint8_t *v2msg;              /* DTC_V2_MSG_MAX bytes */
+	uint32_t v2len;              /* bytes in v2msg, header included (0 = none open) */
+	uint16_t v2count;
 	uint64_t first_us;           /* when the open batch got its first record */
 	uint8_t *buf;
 	uint32_t cap, off, len;      /* unsent bytes are buf[off .. off + len) */
@@ -161,6 +169,11 @@ void icpt_out_reset(struct icpt_out *o);
 /* Add a record; a batch that reaches batch_max becomes a frame at once.  Returns true when
  * a frame was closed. */
 bool icpt_out_add(struct icpt_out *o, const uint8_t rec[DTC_V1_REC_LEN], uint64_t now);
+/* The same for a v2 connection: a v2 record of len bytes into a RECORDS message. */
+bool icpt_out_add_v2(struct icpt_out *o, const uint8_t *rec, uint32_t len, uint64_t now);
+/* Queue a control message (v2 HELLO, AUTH, HEARTBEAT, BYE, or the preamble) after the records
+ * before it (the open batch is closed first).  false when the buffer has no room. */
+bool icpt_out_raw(struct icpt_out *o, const uint8_t *msg, uint32_t len);
 /* Close the open batch into a frame when it holds records and is at least max_delay_us old
  * (0: whatever its age).  Returns true when a frame was closed. */
 bool icpt_out_flush(struct icpt_out *o, uint64_t now, uint64_t max_delay_us);
@@ -179,18 +192,23 @@ void icpt_out_consume(struct icpt_out *o, uint32_t n);
 /* ------------------------------------------------------------------ */
 /* Capture side (rx.c). */
 
-/* What the capture side hands to the route table: a v1 record and its 4-tuple. */
+/*
+ * What the capture side hands to the route table: a v2 record (capture time, up to 40 option
+ * bytes, a payload prefix) and its 4-tuple.  An IPv4 v2 record holds the v1 record at
+ * DTC_V2_REC_V1_OFF, so v1 connections are served from the same item.
+ */
 struct icpt_item {
 	struct dtc_flow_key key;     /* client = the segment's destination */
-	uint8_t rec[DTC_V1_REC_LEN];
+	uint16_t rec_len;
 	uint8_t tcp_flags;
-	uint8_t pad[7];
+	uint8_t pad;
+	uint8_t rec[DTC_V2_REC_MAX];
 };
 
 #define ICPT_RX_STATS(X) \
 	X(tx_replies, "ARP/ICMP replies transmitted") \
 	X(tx_failed, "ARP/ICMP replies the port did not take") \
-	X(not_ipv4, "matching IPv6 segments (protocol v1 carries IPv4 only)") \
+	X(not_ipv4, "matching segments neither IPv4 nor IPv6") \
 	X(record_err, "matching segments no record could be made of") \
 	X(ring_full, "records dropped: ring to the main lcore full")
 
@@ -212,6 +230,8 @@ struct icpt_rx {
 	struct rte_ring *ring;       /* NULL: items go straight to the caller */
 	uint32_t idle_sleep_us;
 	volatile bool *go;           /* RX lcore: start polling when true (--wait-routes) */
+	uint16_t prefix;             /* payload bytes per record, the most any copier asked for
+	                              * (written by the main lcore, atomically) */
 	uint64_t stats[ICPT_RX_STAT_MAX];
 };
 
@@ -234,8 +254,19 @@ int icpt_rx_lcore(void *arg);
 	X(malformed, "connections closed for a malformed message") \
 	X(stalled, "connections closed for not reading their records") \
 	X(overflow, "records dropped: a copier's output buffer was full") \
-	X(versions_other, "version messages other than 6 (1.x)") \
-	X(routes_msgs, "route messages received")
+	X(versions_other, "version messages other than 6 (1.x) and 0x4402 (v2)") \
+	X(routes_msgs, "route messages received") \
+	X(v2_conns, "connections that negotiated protocol v2") \
+	X(v2_ready, "v2 connections that completed the handshake (authenticated with --secret)") \
+	X(auth_failed, "v2 AUTH refused: wrong secret or an AUTH replayed from another connection") \
+	X(auth_missing, "refused: no AUTH (HELLO without it, or routes before it) with --secret") \
+	X(v1_refused, "v1 (1.x) copiers refused because --secret requires v2") \
+	X(handshake_timeout, "v2 connections closed: no complete handshake within 5 s") \
+	X(peer_dead, "v2 connections closed: nothing received for 3 s (heartbeats)") \
+	X(heartbeats_sent, "v2 heartbeats sent") \
+	X(heartbeats_rcvd, "v2 heartbeats received") \
+	X(ipv6_to_v1, "IPv6 records not sent: the route's copier speaks v1") \
+	X(bye_rcvd, "v2 BYE messages received")
 
 enum icpt_srv_stat {
 #define ICPT_SRV_ENUM(n, s) ICPT_SRV_##n,
@@ -251,6 +282,7 @@ struct icpt_server;
 /* A snapshot of one copier connection for the stats line and telemetry. */
 struct icpt_conn_info {
 	char peer[64];
+	uint8_t version;             /* 1 or 2 (0: handshake not finished) */
 	uint32_t routes;
 	uint64_t records, frames, overflow, bytes;
 };
@@ -263,10 +295,14 @@ void icpt_server_free(struct icpt_server *s);
 unsigned int icpt_server_poll(struct icpt_server *s, uint64_t now);
 /* Route one captured record to its copier, or hold it, or count it unrouted. */
 void icpt_server_deliver(struct icpt_server *s, const struct icpt_item *it, uint64_t now);
+/* Where the capture side reads the payload prefix to carry (the largest a v2 copier asked
+ * for); kept up to date as copiers come and go. */
+void icpt_server_prefix_target(struct icpt_server *s, uint16_t *rx_prefix);
 /* Close the batches that got records since the last flush and send: the loop calls it after
  * every iteration, so a record waits tens of microseconds, not a timer. */
 void icpt_server_flush(struct icpt_server *s, uint64_t now);
-/* Periodic work: route and hold expiry, stalled copiers. */
+/* Periodic work: route and hold expiry, stalled copiers, v2 heartbeats and handshake and
+ * liveness deadlines. */
 void icpt_server_timers(struct icpt_server *s, uint64_t now);
 const uint64_t *icpt_server_stats(struct icpt_server *s);
 unsigned int icpt_server_conns(const struct icpt_server *s);

@@ -243,6 +243,15 @@ main(int argc, char **argv)
 		&prog, &opts);
 	if (dashes != NULL)
 		av.argv[split] = dashes;
+	if (opts.secret_file != NULL) {
+		static struct dtc_v2_secret secret;
+
+		if (dtc_v2_secret_load(opts.secret_file, &secret, err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s: --secret: %s\n", prog, err);
+			return DTC_EXIT_USAGE;
+		}
+		opts.secret = &secret;
+	}
 
 	if (opts.daemon && dtc_daemonize() != 0) {
 		fprintf(stderr, "%s: cannot daemonize: %s\n", prog, strerror(errno));
@@ -302,6 +311,7 @@ main(int argc, char **argv)
 	ctx.srv = icpt_server_create(&opts, ctx.rt, err, sizeof(err));
 	if (ctx.srv == NULL)
 		die("control server: %s", err);
+	icpt_server_prefix_target(ctx.srv, &rx.prefix);
 
 	rx.port = opts.rx_port;
 	rx.idle_sleep_us = opts.idle_sleep_us;

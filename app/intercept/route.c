@@ -40,7 +40,8 @@ struct rt_route {
 
 struct rt_held {
 	struct dtc_flow_key key;
-	uint8_t rec[DTC_V1_REC_LEN];
+	uint8_t rec[DTC_V2_REC_MAX];
+	uint16_t len;
 	uint64_t t_us;
 	uint32_t hnext;              /* hash chain in arrival order, or free list */
 	uint32_t prev, next;         /* arrival order */
@@ -293,7 +294,7 @@ held_remove(struct icpt_rt *t, uint32_t i)
 }
 
 void
-icpt_rt_hold(struct icpt_rt *t, const struct dtc_flow_key *k, const uint8_t rec[DTC_V1_REC_LEN],
+icpt_rt_hold(struct icpt_rt *t, const struct dtc_flow_key *k, const uint8_t *rec, uint32_t len,
 	uint64_t now)
 {
 	uint32_t i, *slot;
@@ -307,7 +308,9 @@ icpt_rt_hold(struct icpt_rt *t, const struct dtc_flow_key *k, const uint8_t rec[
 	}
 	e = &t->h[i];
 	e->key = *k;
-	memcpy(e->rec, rec, DTC_V1_REC_LEN);
+	len = RTE_MIN(len, (uint32_t)DTC_V2_REC_MAX);
+	memcpy(e->rec, rec, len);
+	e->len = (uint16_t)len;
 	e->t_us = now;
 	/* Chains keep arrival order, so a key's records are delivered in the order they came. */
 	e->hnext = NIL;
@@ -340,7 +343,7 @@ held_deliver(struct icpt_rt *t, const struct dtc_flow_key *k, uint32_t conn, icp
 			continue;
 		}
 		if (fn != NULL)
-			fn(arg, conn, e->rec);
+			fn(arg, conn, e->rec, e->len);
 		t->stats[ICPT_RT_held_delivered]++;
 		*slot = e->hnext;
 		fifo_unlink(t, i);

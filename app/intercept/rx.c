@@ -4,7 +4,8 @@
 
 /*
  * The capture side: one burst from the port through the shared triage (parse, ARP/ICMP
- * replies, filter), then each matching IPv4 segment becomes a v1 record plus its 4-tuple.
+ * replies, filter), then each matching IPv4 or IPv6 segment becomes a v2 record (which holds
+ * the v1 record for IPv4) plus its 4-tuple.
  * Nothing captured is transmitted: the segments' mbufs are freed here; only the responder's
  * replies go out.  On a dedicated RX lcore the items go to the main lcore through an SP/SC
  * ring; a full ring is a counted drop, never a wait.
@@ -46,26 +47,32 @@ icpt_rx_poll(struct icpt_rx *rx, struct icpt_item *items)
 {
 	struct rte_mbuf *pkts[ICPT_BURST], *tx[ICPT_BURST];
 	struct dtc_cap_seg seg[ICPT_BURST];
-	uint16_t n, ns, nt, i;
+	uint16_t n, ns, nt, i, prefix;
 	unsigned int k = 0;
+	uint64_t now;
+	int len;
 
 	n = rte_eth_rx_burst(rx->port, 0, pkts, ICPT_BURST);
 	if (n == 0)
 		return 0;
+	now = dtc_v2_wall_us();   /* the capture time of the whole burst */
+	prefix = __atomic_load_n(&rx->prefix, __ATOMIC_RELAXED);
 	ns = dtc_capture_burst(&rx->cap, pkts, n, seg, tx, &nt);
 	rx_send_replies(rx, tx, nt);
 	for (i = 0; i < ns; i++) {
 		const struct dtc_pkt_info *pi = &seg[i].pi;
 		struct icpt_item *it = &items[k];
 
-		if (pi->family != 4) {
+		if (pi->family != 4 && pi->family != 6) {
 			rx->stats[ICPT_RX_not_ipv4]++;
-		} else if (dtc_v1_rec_encode_mbuf(it->rec, seg[i].m, pi) != 0) {
+		} else if ((len = dtc_v2_rec_encode_mbuf(it->rec, seg[i].m, pi, now,
+				prefix)) <= 0) {
 			rx->stats[ICPT_RX_record_err]++;
 		} else {
 			/* The test server answers the (fake) client: its destination. */
 			memset(&it->key, 0, sizeof(it->key));
-			it->key.family = 4;
+			it->rec_len = (uint16_t)len;
+			it->key.family = pi->family;
 			it->key.client = pi->dst;
 			it->key.server = pi->src;
 			it->key.client_port = pi->dport;

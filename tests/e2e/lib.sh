@@ -572,16 +572,32 @@ e2e_dpdk_stop() { e2e_stop "$1" "${2:-10}"; }
 # --- captures ------------------------------------------------------------------------------
 
 # e2e_capture_start NAME NS IFACE [BPF FILTER]: dumpcap on IFACE into $E2E_DIR/NAME.pcapng
-# (pcapng: each frame keeps its interface name, see e2e_pcap_merge); returns once the capture
+# (pcapng: each frame keeps its interface name, see e2e_pcap_merge; a 64 MiB kernel buffer, so
+# that a burst is not lost while dumpcap writes); returns once the capture
 # runs.
 e2e_capture_start() {
 	local name=$1 ns=$2 ifn=$3 filter=${4:-}
-	local args=(-i "$ifn" -w "$E2E_DIR/$name.pcapng")
+	local args=(-i "$ifn" -B 64 -w "$E2E_DIR/$name.pcapng")
 	e2e_require dumpcap
 	[ -n "$filter" ] && args+=(-f "$filter")
 	e2e_spawn "$name" "$ns" INT dumpcap "${args[@]}" || return 1
 	e2e_wait_log "${E2E_LOG[$name]}" "^Capturing on" 10 \
 		|| { e2e_fail "capture $name did not start"; return 1; }
+}
+
+_e2e_if_rx() { e2e_ns "$1" cat "/sys/class/net/$2/statistics/rx_packets" 2>/dev/null; }
+_e2e_if_still() {
+	local a b
+	a=$(_e2e_if_rx "$1" "$2") || return 1
+	sleep 0.3
+	b=$(_e2e_if_rx "$1" "$2") || return 1
+	[ "$a" = "$b" ]
+}
+
+# e2e_iface_settle NS IFACE [TIMEOUT=5]: the interface has received nothing for 0.3 s (a mirror
+# still delivering the end of a load when the load's client has exited).
+e2e_iface_settle() {
+	e2e_wait_until "${3:-5}" "$2 in $1 to settle" _e2e_if_still "$1" "$2"
 }
 
 # e2e_capture_stop NAME: stop it (the file is complete afterwards); e2e_pcap NAME: its path.
@@ -796,41 +812,24 @@ end
 LUA
 }
 
-# e2e_catch_up TIMEOUT EXPECTED COPIER CMD...: after the online load ended, wait until the
-# test server has caught up: CMD (printing the test server's count) reaches EXPECTED and the
-# copier has no active session, or the count stays still for 4 s with no active session, or
-# TIMEOUT s pass.  Pacing makes the copy lag the online load; this waits it out (bounded)
-# before the comparison, which judges.  Logs how it ended; returns 0.
+# e2e_catch_up WINDOW EXPECTED COPIER CMD...: call it the moment the online load has ended.
+# The copy is judged in real time: CMD (printing the test server's count) gets WINDOW seconds
+# (2 in every test: what the test server executes within 2 s of the load's end) to reach
+# EXPECTED; then the copier's sessions get up to 10 s to end (closes follow their answers).
+# Logs how it ended; returns 0: the comparison that follows judges.
 e2e_catch_up() {
-	local timeout=$1 expected=$2 copier=$3 end n last=-1 still=0 active why
+	local window=$1 expected=$2 copier=$3 n why
 	shift 3
-	end=$((SECONDS + timeout))
-	while :; do
-		n=$("$@" 2>/dev/null)
-		[[ "$n" =~ ^[0-9]+$ ]] || n=0
-		active=$(e2e_copy_stat "$copier" sessions_active 2>/dev/null)
-		[[ "$active" =~ ^[0-9]+$ ]] || active=0
-		if [ "$n" -ge "$expected" ] && [ "$active" = 0 ]; then
-			why="caught up"
-			break
-		fi
-		if [ "$n" = "$last" ]; then
-			still=$((still + 1))
-		else
-			still=0
-			last=$n
-		fi
-		if [ "$still" -ge 8 ] && [ "$active" = 0 ]; then
-			why="count still for 4 s, no active session"
-			break
-		fi
-		if [ "$SECONDS" -ge "$end" ]; then
-			why="timeout after ${timeout}s ($active session(s) still active)"
-			break
-		fi
-		sleep 0.5
-	done
-	e2e_log "catch-up: $why: test server $n of $expected"
+	E2E_RT_WINDOW=$window e2e_rt_count "$expected" "$@"
+	n=$E2E_RT_N
+	if [ "$n" -ge "$expected" ]; then
+		why="caught up within $window s"
+	else
+		why="NOT caught up within $window s"
+	fi
+	e2e_wait_until 10 "the copier's sessions to end" _e2e_rt_none_active "$copier" \
+		|| why+=", sessions still active after 10 s more"
+	e2e_log "catch-up: $why: test server $n of $expected, $(e2e_rt_lag "$copier")"
 	_e2e_mirror_report "$copier"
 }
 
@@ -890,3 +889,76 @@ e2e_finish_measured() {
 	require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$2"
 	e2e_finish
 }
+
+# --- real-time judgement ----------------------------------------------------------------------
+
+# e2e_rt_count EXPECTED CMD...: call it the moment the online load has ended.  Polls CMD (the
+# test server's own count) until it reaches EXPECTED or E2E_RT_WINDOW (2) seconds pass, and
+# leaves the last count in E2E_RT_N: what the test server executed in real time, not after a
+# long catch-up.
+e2e_rt_count() {
+	local expected=$1 end n
+	shift
+	end=$((${EPOCHREALTIME/./} + ${E2E_RT_WINDOW:-2} * 1000000))
+	while :; do
+		n=$("$@" 2>/dev/null)
+		[[ "$n" =~ ^[0-9]+$ ]] || n=0
+		[ "$n" -ge "$expected" ] && break
+		[ "${EPOCHREALTIME/./}" -ge "$end" ] && break
+		sleep 0.05
+	done
+	E2E_RT_N=$n
+}
+
+# e2e_rt_lag_mark COPIER: remember the copier's lag histogram; e2e_rt_lag then reports only
+# the requests released since.
+e2e_rt_lag_mark() {
+	e2e_tel "$1" /dtc/copy/lag >"$E2E_DIR/lag-mark.json" 2>/dev/null || rm -f "$E2E_DIR/lag-mark.json"
+}
+
+# e2e_rt_lag COPIER: "lag p50 X p99 Y max Z us (N requests), released on answer A, silence S,
+# catch-up C" from telemetry (since e2e_rt_lag_mark, if called; bucket upper ends, within 25 %).
+e2e_rt_lag() {
+	e2e_tel "$1" /dtc/copy/lag >"$E2E_DIR/lag-now.json" 2>/dev/null || { echo "lag ?"; return 0; }
+	/usr/bin/python3 - "$E2E_DIR/lag-now.json" "$E2E_DIR/lag-mark.json" <<'PY' 2>/dev/null || echo "lag ?"
+import json, sys
+now = json.load(open(sys.argv[1]))
+try:
+    old = json.load(open(sys.argv[2]))
+except (OSError, ValueError):
+    old = {}
+def hist(d):
+    return dict(zip(d.get("hist_le_us", []), d.get("hist_count", [])))
+h, h0 = hist(now), hist(old)
+d = sorted((le, c - h0.get(le, 0)) for le, c in h.items() if c - h0.get(le, 0) > 0)
+n = sum(c for _, c in d)
+def pct(p):
+    rank, seen = max(1, -(-n * p // 100)), 0
+    for le, c in d:
+        seen += c
+        if seen >= rank:
+            return le
+    return 0
+rel = {k: now.get(k, 0) - old.get(k, 0) for k in ("req_answer", "req_silence", "req_catchup")}
+print("lag p50 %d p99 %d max %d us (%d requests), released on answer %d, silence %d, catch-up %d"
+      % (pct(50), pct(99), d[-1][0] if d else 0, n, rel["req_answer"], rel["req_silence"],
+         rel["req_catchup"]))
+PY
+}
+
+# e2e_rt_judge COPIER LABEL N EXPECTED TOL: the MEASURED line of one load (N of EXPECTED
+# executed by the test server within the window), the copy lag, no session ended for being
+# behind (buf_cap), then the ratio against TOL.
+e2e_rt_judge() {
+	local cp=$1 label=$2 n=$3 exp=$4 tol=$5 pct bufcap
+	pct=$(awk -v m="$n" -v e="$exp" 'BEGIN { printf "%.3f", e ? 100 * m / e : 0 }')
+	e2e_log "MEASURED $E2E_NAME $label: $n of $exp executed by the test server within" \
+		"${E2E_RT_WINDOW:-2} s of the load's end ($pct %), $(e2e_rt_lag "$cp"), tolerance $tol %"
+	_e2e_mirror_report "$cp"
+	bufcap=$(e2e_tel "$cp" /dtc/copy/sessions ended/buf_cap 2>/dev/null)
+	e2e_check "$label: no session ended for being behind (buf_cap ${bufcap:-?})" \
+		[ "${bufcap:-x}" = 0 ]
+	require_ratio "$n" "$exp" "$tol"
+}
+
+_e2e_rt_none_active() { [ "$(e2e_copy_stat "$1" sessions_active 2>/dev/null)" = 0 ]; }

@@ -39,10 +39,11 @@ struct got {
 };
 
 static void
-on_held(void *arg, uint32_t conn, const uint8_t rec[DTC_V1_REC_LEN])
+on_held(void *arg, uint32_t conn, const uint8_t *rec, uint32_t len)
 {
 	struct got *g = arg;
 
+	CHECK_EQ(len, DTC_V1_REC_LEN);
 	if (g->n < 64) {
 		g->conn[g->n] = conn;
 		g->tag[g->n] = rec[0];
@@ -167,11 +168,11 @@ test_hold(void)
 	unsigned int i;
 
 	rec_tag(rec, 'S');
-	icpt_rt_hold(t, &k, rec, 0);
+	icpt_rt_hold(t, &k, rec, DTC_V1_REC_LEN, 0);
 	rec_tag(rec, 'o');
-	icpt_rt_hold(t, &other, rec, S / 2);
+	icpt_rt_hold(t, &other, rec, DTC_V1_REC_LEN, S / 2);
 	rec_tag(rec, 'R');
-	icpt_rt_hold(t, &k, rec, S);
+	icpt_rt_hold(t, &k, rec, DTC_V1_REC_LEN, S);
 	CHECK_EQ(icpt_rt_held_count(t), 3);
 	/* The route arrives: both of k's records, in arrival order, to its owner. */
 	icpt_rt_add(t, &k, 2, 2 * S, on_held, &g);
@@ -194,7 +195,7 @@ test_hold(void)
 		struct dtc_flow_key ki = key(100 + i, 4000);
 
 		rec_tag(rec, (uint8_t)i);
-		icpt_rt_hold(t, &ki, rec, 5 * S + i);
+		icpt_rt_hold(t, &ki, rec, DTC_V1_REC_LEN, 5 * S + i);
 	}
 	CHECK_EQ(icpt_rt_held_count(t), 16);
 	CHECK_EQ(icpt_rt_stats(t)[ICPT_RT_held_overflow], 4);
