@@ -358,7 +358,8 @@ struct dtc_sess_conf {
 					 * this long since its capture releases it ahead of the
 					 * answer (catch-up); 0 = never (5 ms) */
 	uint32_t close_quiet_ms;        /* a FIN/RST waiting for the answer goes after this much
-					 * quiet from the test server (200 ms) */
+					 * quiet from the test server (1.5 s: longer than a test
+					 * server's retransmission timeouts, 0.2 + 0.4 + 0.8 s) */
 	/* TCP behaviour */
 	uint16_t mss;                   /* -D: MSS option of synthesized SYNs (1460) */
 	uint16_t mtu;                   /* -M: split captured segments longer than this (1500) */

@@ -44,7 +44,7 @@ dtc_sess_conf_defaults(struct dtc_sess_conf *c)
 	c->max_sessions = 65536;
 	c->max_seg_per_sess = 1024;
 	c->max_lag_us = 5000;
-	c->close_quiet_ms = 200;
+	c->close_quiet_ms = 1500;
 	c->max_seg_total = 262144;
 	c->socket_id = SOCKET_ID_ANY;
 	c->n_workers = 1;

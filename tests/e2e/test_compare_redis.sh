@@ -60,7 +60,7 @@ onl_get=$(e2e_redis_calls onl get)
 e2e_log "online redis: $onl_set SET, $onl_incr INCR, $onl_get GET"
 e2e_check "the online redis executed them all" \
 	[ "$onl_set" = $((CONNS * 4)) -a "$onl_incr" = $((CONNS * 3)) -a "$onl_get" = $((CONNS * 3)) ]
-e2e_catch_up 40 "$onl_set" cp e2e_redis_calls ts set
+e2e_catch_up 2 "$onl_set" cp e2e_redis_calls ts set
 ts_set=$(e2e_redis_calls ts set)
 e2e_check "the test redis executed every SET ($ts_set)" [ "$ts_set" = "$onl_set" ]
 e2e_copy_end cp

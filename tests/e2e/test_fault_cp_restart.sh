@@ -62,7 +62,7 @@ fault_within 2 "$((ts1 + want))" fault_sets ts
 got=$((FAULT_GOT - ts1))
 took=$FAULT_TOOK
 e2e_log "second run: $picked sessions picked up; $got of the $want online SETs from 1 s after it was ready (within ${took}s of the load's end)"
-e2e_catch_up 20 "$((ts1 + want))" cp fault_sets ts
+e2e_catch_up 5 "$((ts1 + want))" cp fault_sets ts
 e2e_log "counters: $(fault_tel_nonzero cp)"
 e2e_wait_until 10 "the test redis's copied connections to close" test "$(ts_conns)" = 0
 after=$(ts_conns)

@@ -69,7 +69,7 @@ want=$((onl1 - onl0))
 fault_within 2 "$((ts0 + want))" fault_sets ts
 got=$((FAULT_GOT - ts0))
 e2e_log "real sessions: $got of $want SETs within ${FAULT_TOOK}s of the load's end"
-e2e_catch_up 20 "$((ts0 + want))" cp fault_sets ts
+e2e_catch_up 5 "$((ts0 + want))" cp fault_sets ts
 e2e_wait_until 15 "the flood's sessions to age out" fault_sessions_idle cp
 sample
 created=$(($(fault_tel cp stats.sessions_created) - created0))

@@ -63,7 +63,7 @@ want=$((onl2 - onl1))
 fault_within 2 "$((ts1 + want))" fault_sets ts
 got=$((FAULT_GOT - ts1))
 e2e_log "after the return: $got of the $want online SETs from 1 s after it on (within ${FAULT_TOOK}s of the load's end)"
-e2e_catch_up 20 "$((ts1 + want))" cp fault_sets ts
+e2e_catch_up 5 "$((ts1 + want))" cp fault_sets ts
 
 # Accounting: what the test redis missed overall is counted somewhere.
 missed=$(($(fault_sets onl) - $(fault_sets ts)))

@@ -44,7 +44,7 @@ phase() {
 	fault_within "$WITHIN" "$PH_WANT" fault_ts_sets_since "$ts0"
 	PH_GOT=$FAULT_GOT
 	e2e_log "$ph: the test redis executed $PH_GOT of $PH_WANT SETs within ${FAULT_TOOK}s of the load's end"
-	e2e_catch_up 40 "$PH_WANT" cp fault_ts_sets_since "$ts0"
+	e2e_catch_up 5 "$PH_WANT" cp fault_ts_sets_since "$ts0"
 	PH_FINAL=$(fault_ts_sets_since "$ts0")
 	PH_RETR=$(($(e2e_copy_stat cp retransmits) - retr0))
 	e2e_log "$ph: after catching up: $PH_FINAL of $PH_WANT; copier retransmits $PH_RETR;" \

@@ -63,7 +63,7 @@ e2e_wait_log "$(e2e_logfile imp)" "^dtc-impair: normal" 5 || e2e_fail "dtc-impai
 e2e_stop load 5
 onl1=$(fault_sets onl)
 want_slow=$((onl1 - onl0))
-e2e_catch_up 30 "$((ts0 + want_slow))" cp fault_sets ts
+e2e_catch_up 5 "$((ts0 + want_slow))" cp fault_sets ts
 got_slow=$(($(fault_sets ts) - ts0))
 ended=$(($(e2e_tel_flat cp /dtc/copy/sessions | awk '$1 ~ /^sessions\.ended\// && $1 != "sessions.ended/fin" { n += $2 } END { print n + 0 }') - ended0))
 e2e_log "slow period: $got_slow of $want_slow SETs reached the test redis; $ended sessions ended by a counted reason other than fin;" \

@@ -57,7 +57,7 @@ want=$((onl2 - onl1))
 fault_within 2 "$((ts1 + want))" fault_sets ts
 got=$((FAULT_GOT - ts1))
 e2e_log "after the return: the test redis executed $got of the $want SETs the online one did from 1 s after it on (within ${FAULT_TOOK}s of the load's end)"
-e2e_catch_up 20 "$((ts1 + want))" cp fault_sets ts
+e2e_catch_up 5 "$((ts1 + want))" cp fault_sets ts
 late=$(($(fault_sets ts) - ts1 - got))
 e2e_log "after catching up: $late more arrived later (retransmits $(e2e_copy_stat cp retransmits))"
 

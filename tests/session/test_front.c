@@ -379,7 +379,7 @@ t_collision(void)
 	/* a ends and its entry is released; b's later segments still reach b's session. */
 	h_clt(&h, &a.c, DTC_TCP_RST | DTC_TCP_ACK, a.clt_nxt, a.online_nxt, 0);
 	scen_reply(&a, a.clt_nxt, 0, 1);
-	h_tick(&h, 250000); /* the RST goes after close_quiet_ms: nothing answered */
+	h_tick(&h, 1600000); /* the RST goes after close_quiet_ms (1.5 s): nothing answered */
 	h_drain(&h);
 	h_tick(&h, 2500000);
 	h_drain(&h);
