@@ -217,6 +217,10 @@ extern uint64_t dtc_us_mult;          /* (1e6 << 48) / tsc_hz */
 /* After rte_eal_init (uses rte_get_tsc_hz). */
 void dtc_clock_init(void);
 
+/* Milliseconds since the process started (CLOCK_MONOTONIC against the kernel's start time of
+ * this process, /proc/self/stat): the start-up figures ("ready in N ms"). */
+double dtc_since_launch_ms(void);
+
 static inline uint64_t
 dtc_now_us(void)
 {

@@ -169,6 +169,35 @@ dtc_clock_init(void)
 	dtc_us_mult = (uint64_t)(((unsigned __int128)1000000u << 48) / dtc_tsc_hz);
 }
 
+double
+dtc_since_launch_ms(void)
+{
+	static double start_s = -1.0;
+	struct timespec now;
+
+	if (start_s < 0) {
+		char buf[1024], *p;
+		unsigned long long ticks = 0;
+		FILE *f = fopen("/proc/self/stat", "r");
+		size_t n = f != NULL ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+		int i;
+
+		if (f != NULL)
+			fclose(f);
+		buf[n] = '\0';
+		/* field 22 (starttime, clock ticks since boot), counted after "(comm)" */
+		p = strrchr(buf, ')');
+		for (i = 0; p != NULL && i < 20; i++)
+			p = strchr(p + 1, ' ');
+		if (p != NULL)
+			ticks = strtoull(p + 1, NULL, 10);
+		start_s = (double)ticks / (double)sysconf(_SC_CLK_TCK);
+	}
+	/* the start time counts from boot, as CLOCK_BOOTTIME does */
+	clock_gettime(CLOCK_BOOTTIME, &now);
+	return ((double)now.tv_sec + (double)now.tv_nsec / 1e9 - start_s) * 1000.0;
+}
+
 void
 dtc_idle_sleep(struct dtc_idle *s)
 {

@@ -425,6 +425,9 @@ void dtc_copy_stats_line(const struct dtc_copy_totals *t, const struct dtc_copy_
 void dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us);
 /* Register /dtc/copy/... telemetry commands (they read the snapshot published below). */
 int dtc_copy_telemetry_init(void);
+/* The copier is ready (capturing, and connected with -s) ms after launch: "ready" 1 and
+ * "ready_ms" in /dtc/copy/stats from now on. */
+void dtc_copy_telemetry_ready(uint64_t ms);
 /* Publish a snapshot for telemetry (main lcore, a few times a second). */
 void dtc_copy_telemetry_publish(const struct dtc_copy_totals *t);
 

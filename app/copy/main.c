@@ -95,6 +95,9 @@ add_port(uint16_t port)
 }
 
 static bool eal_up;
+/* start-up phases, ms since launch: EAL up, mbuf pool, workers (session tables), ports */
+static double t_eal, t_pool, t_workers, t_ports, t_connect;
+static bool ready;
 static bool eal_legacy_mem;   /* --legacy-mem: the EAL never grows its memory */
 
 /* Leave before the data path runs: ports closed (virtual devices hold libpcap handles and
@@ -591,6 +594,7 @@ setup(const char *prog)
 			o->max_memory_mb, rte_strerror(e), how);
 	}
 	app.sconf.mp = app.mp;
+	t_pool = dtc_since_launch_ms();
 
 	if (o->pcap_file != NULL) {
 		rd = dtc_pcap_open(o->pcap_file, err, sizeof(err));
@@ -608,11 +612,13 @@ setup(const char *prog)
 			opt_fail(prog, "-F/--filter", o->filter, err);
 	}
 	make_workers(ctl_own_queue);
+	t_workers = dtc_since_launch_ms();
 	make_rx();
 	if (rd != NULL)
 		dtc_copy_offline_init(&app.off, rd, o, app.mp, &app.rx[0]);
 	make_ctl(ctl_own_queue);
 	start_ports(n_txq, ctl_own_queue);
+	t_ports = dtc_since_launch_ms();
 	{
 		char how[160];
 
@@ -839,6 +845,31 @@ intercepts_gone(uint64_t now)
 	return true;
 }
 
+/*
+ * Ready: the lcores run (capturing, or replaying) and, with -s, an intercept is connected.
+ * One log line with the start-up phases, and ready/ready_ms in /dtc/copy/stats.
+ */
+static void
+check_ready(void)
+{
+	uint32_t up = __atomic_load_n(&app.ctl.intercepts_up, __ATOMIC_RELAXED);
+	char conn[64] = "";
+	double now;
+
+	if (app.ctl.client != NULL && up == 0)
+		return;
+	if (app.ctl.client != NULL)
+		snprintf(conn, sizeof(conn), ", %u of %u intercept(s) connected", up,
+			app.o.n_intercept);
+	now = dtc_since_launch_ms();
+	ready = true;
+	dtc_copy_telemetry_ready((uint64_t)(now + 0.5));
+	COPY_LOG(NOTICE, "ready: %s%s, in %.0f ms since launch (EAL %.0f, mbuf pool %.0f, "
+		"session tables %.0f, ports %.0f, intercepts %.0f, lcores %.0f)",
+		app.offline ? "replaying" : "capturing", conn, now, t_eal, t_pool - t_eal,
+		t_workers - t_pool, t_ports - t_workers, t_connect - t_ports, now - t_connect);
+}
+
 static void
 main_loop(void)
 {
@@ -872,6 +903,8 @@ main_loop(void)
 			continue;
 		next_check = now + CHECK_US;
 		dtc_log_service();
+		if (!ready)
+			check_ready();
 		dtc_copy_totals(&app, &t);
 		if (now >= next_tel) {
 			dtc_copy_telemetry_publish(&t);
@@ -996,6 +1029,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	eal_up = true;
+	t_eal = dtc_since_launch_ms();
 	dtc_signals_install();
 	dtc_clock_init();
 	dtc_copy_epoch_us = dtc_now_us();
@@ -1013,6 +1047,7 @@ main(int argc, char **argv)
 	setup(prog);
 	connect_intercepts();
 	resolve_targets();
+	t_connect = dtc_since_launch_ms();
 	app.start_us = dtc_copy_now_us();
 	launch();
 	main_loop();

@@ -441,6 +441,14 @@ snapshot(struct dtc_copy_totals *t)
 	return valid;
 }
 
+static uint64_t ready_ms;            /* atomic; 0 = not ready yet */
+
+void
+dtc_copy_telemetry_ready(uint64_t ms)
+{
+	__atomic_store_n(&ready_ms, ms != 0 ? ms : 1, __ATOMIC_RELEASE);
+}
+
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -450,6 +458,8 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (!snapshot(&t))
 		return -EAGAIN;
 	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "ready", __atomic_load_n(&ready_ms, __ATOMIC_ACQUIRE) != 0);
+	rte_tel_data_add_dict_u64(d, "ready_ms", __atomic_load_n(&ready_ms, __ATOMIC_ACQUIRE));
 	rte_tel_data_add_dict_u64(d, "captured", t.captured);
 	rte_tel_data_add_dict_u64(d, "captured_bytes", t.captured_bytes);
 	rte_tel_data_add_dict_u64(d, "kept", t.front.kept);

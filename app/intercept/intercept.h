@@ -320,6 +320,9 @@ struct icpt_ctx {
 	struct icpt_rt *rt;
 };
 
+/* Ready (capturing, control channel listening) ms after launch: "ready" and "ready_ms" in
+ * /dtc/intercept/stats from then on. */
+void icpt_stats_ready(uint64_t ms);
 int icpt_stats_init(struct icpt_ctx *ctx);
 /* Refresh the telemetry snapshot (main lcore, cheap; call every ~100 ms). */
 void icpt_stats_snapshot(struct icpt_ctx *ctx);

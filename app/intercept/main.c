@@ -225,6 +225,7 @@ main(int argc, char **argv)
 	int split, rc;
 	unsigned int rx_lcore;
 	char *prog, *dashes = NULL, **eal_argv;
+	double t_eal, t_tables, t_port, ready_ms;   /* start-up phases, ms since launch */
 
 	if (dtc_config_expand(argc, argv, &av, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", argv[0], err);
@@ -280,6 +281,7 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return 1;
 	}
+	t_eal = dtc_since_launch_ms();
 	dtc_icpt_logtype = rte_log_register_type_and_pick_level("dtc.intercept", RTE_LOG_INFO);
 	if (dtc_icpt_logtype < 0)
 		dtc_icpt_logtype = RTE_LOGTYPE_USER1;
@@ -313,7 +315,9 @@ main(int argc, char **argv)
 
 	rx.port = opts.rx_port;
 	rx.idle_sleep_us = opts.idle_sleep_us;
+	t_tables = dtc_since_launch_ms();
 	mp = port_setup(rx.port);
+	t_port = dtc_since_launch_ms();
 	rte_eth_macaddr_get(rx.port, &mac);
 	dtc_responder_init(&rx.resp, opts.have_ip ? opts.ip : 0, &mac);
 	dtc_capture_init(&rx.cap, DTC_LINK_ETHER, filter, &rx.resp);
@@ -335,6 +339,12 @@ main(int argc, char **argv)
 			opts.bind_family != 0 ? a : "0.0.0.0", opts.port,
 			rx_lcore < RTE_MAX_LCORE ? "RX lcore + main lcore" : "one lcore");
 	}
+	ready_ms = dtc_since_launch_ms();
+	icpt_stats_ready((uint64_t)(ready_ms + 0.5));
+	ICPT_LOG(NOTICE, "ready: capturing on port %u, control channel listening, in %.0f ms "
+		"since launch (EAL %.0f, route table and control server %.0f, port %.0f, lcores "
+		"%.0f)", rx.port, ready_ms, t_eal, t_tables - t_eal, t_port - t_tables,
+		ready_ms - t_port);
 	main_loop(&ctx, rx_lcore >= RTE_MAX_LCORE);
 
 	/* Stop: the RX lcore first, then deliver what it left in the ring, then say it all. */

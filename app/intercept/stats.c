@@ -118,6 +118,14 @@ tel_array(struct rte_tel_data *d, const char *name, const struct icpt_snap *s, s
 		rte_tel_data_free(a);
 }
 
+static uint64_t ready_ms;            /* atomic; 0 = not ready yet */
+
+void
+icpt_stats_ready(uint64_t ms)
+{
+	__atomic_store_n(&ready_ms, ms != 0 ? ms : 1, __ATOMIC_RELEASE);
+}
+
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -131,6 +139,8 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	*s = snap;
 	rte_spinlock_unlock(&snap_lock);
 	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "ready", __atomic_load_n(&ready_ms, __ATOMIC_ACQUIRE) != 0);
+	rte_tel_data_add_dict_u64(d, "ready_ms", __atomic_load_n(&ready_ms, __ATOMIC_ACQUIRE));
 	/* The names the docs use first, then every counter under its own name. */
 	rte_tel_data_add_dict_u64(d, "captured", s->cap[DTC_CAP_STAT_rx]);
 	rte_tel_data_add_dict_u64(d, "filtered", s->cap[DTC_CAP_STAT_matched]);

@@ -746,10 +746,11 @@ e2e_intercept_start() {
 		|| { e2e_fail "dpdk-intercept $name does not listen on :$LAB_CTL_PORT"; return 1; }
 }
 
+# The copier says it is ready (capturing and, with -s, connected: /dtc/copy/stats "ready").
 _e2e_copy_ready() {
-	local up
-	up=$(e2e_copy_stat "$1" intercepts_up) || return 1
-	[ "$2" = 0 ] || [ "${up:-0}" -ge 1 ]
+	local up ready
+	read -r ready up < <(e2e_copy_stat "$1" ready intercepts_up) || return 1
+	[ "${ready:-0}" = 1 ] && { [ "$2" = 0 ] || [ "${up:-0}" -ge 1 ]; }
 }
 
 # e2e_copy_start NAME [EAL_ARGS...] [-- APP_ARGS...]: dpdk-tcpcopy on the copier's ports (port 0
@@ -862,20 +863,56 @@ e2e_wrk() {
 	grep -q "requests in" "$out" || { cat "$out"; e2e_fail "wrk did not complete"; return 1; }
 }
 
-# e2e_check_all_ended NAME: the copier has no session left (every copied session was closed
-# as its online session was).
+# e2e_check_all_ended NAME [BOUND=E2E_END_BOUND or 20]: no session outlives its bound: the
+# copier's active sessions drop to 0 within BOUND seconds (waited for, polled), every copied
+# session having ended as its online session did or by a counted reason.  On failure, logs
+# what is still active.
+_e2e_none_active() {
+	local a
+	a=$(e2e_copy_stat "$1" sessions_active 2>/dev/null) || return 1
+	[ "$a" = 0 ]
+}
 e2e_check_all_ended() {
-	local active
-	active=$(e2e_copy_stat "$1" sessions_active 2>/dev/null)
-	e2e_check "every copied session has ended (active: ${active:-?})" [ "${active:-x}" = 0 ]
+	local name=$1 bound=${2:-${E2E_END_BOUND:-20}} t0=$SECONDS active
+	if e2e_wait_until "$bound" "$name's sessions to end" _e2e_none_active "$name"; then
+		e2e_log "ok: every copied session has ended (within $((SECONDS - t0)) s of $bound)"
+		E2E_CHECKS=$((E2E_CHECKS + 1))
+		return 0
+	fi
+	active=$(e2e_copy_stat "$name" sessions_active 2>/dev/null)
+	e2e_tel_flat "$name" /dtc/copy/sessions 2>/dev/null | grep -E "^sessions\.(active|lingering|queued_segs) " | tr '\n' ' '
+	echo
+	E2E_CHECKS=$((E2E_CHECKS + 1))
+	e2e_fail "every copied session has ended within ${bound} s (still active: ${active:-?})"
 }
 
-# e2e_copy_end NAME: the end of a copy run: no copied session left, then stop the copier and
-# check that it exited 0.
+# e2e_check_no_capture_loss NAME: after e2e_dpdk_stop, NAME (the copier or an intercept) lost
+# no frame in its capture ports before reading them: port_kernel_drops, imissed, rx_nombuf
+# all 0 in its summary (copier) or final line (intercept).
+e2e_check_no_capture_loss() {
+	local log line
+	log=$(e2e_logfile "$1")
+	line=$(grep -E "lost on the capture ports before reading|dtc.intercept: final:" "$log" \
+		| tail -n 1)
+	if [ -z "$line" ]; then
+		e2e_check "$1: its capture-loss figures are in its log" false
+		return 1
+	fi
+	e2e_check "$1 lost no frame before reading (${line##*: })" \
+		_e2e_zero_losses "$line"
+}
+_e2e_zero_losses() {
+	! grep -Eq "(imissed|rx_nombuf|port_kernel_drops|port_imissed|port_rx_nombuf)[ =][1-9]" \
+		<<<"$1"
+}
+
+# e2e_copy_end NAME: the end of a copy run: no copied session left (within the bound), then
+# stop the copier, check that it exited 0 and lost no frame in its capture ring.
 e2e_copy_end() {
 	e2e_check_all_ended "$1"
 	e2e_dpdk_stop "$1"
 	e2e_check "dpdk-tcpcopy stopped cleanly" [ "${E2E_RC[$1]}" = 0 ]
+	e2e_check_no_capture_loss "$1"
 }
 
 # e2e_finish_measured NAME TOL WHAT [MORE]: after e2e_compare_access_logs, copier NAME's drops,

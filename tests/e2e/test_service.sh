@@ -63,8 +63,12 @@ e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 
 # Rotation as logrotate does it: rename, then SIGHUP; the app writes a new file at the path.
+# (Its "ready" line is written at start, so it is there now; a stats line needs no race with
+# the first interval either: the wait is bounded.)
 log=$E2E_DIR/cp-file.log
-e2e_check "the copier logs to its file" \
+e2e_check "the copier logs to its file (its ready line)" \
+	e2e_wait_until 15 "the ready line in $log" grep -q "dtc.copy: ready: capturing" "$log"
+e2e_check "and its stats lines" \
 	e2e_wait_until 15 "a stats line in $log" grep -q "dtc.copy: stats:" "$log"
 mv "$log" "$log.1"
 kill -HUP "$(e2e_pid cp)"
@@ -77,12 +81,15 @@ kill -HUP "$(e2e_pid icpt)"
 e2e_check "after SIGHUP the intercept writes a new $ilog" \
 	e2e_wait_until 15 "a stats line in the new log" grep -q "dtc.intercept: stats:" "$ilog"
 
+e2e_check_all_ended cp
 e2e_check "SIGTERM stops the copier" e2e_stop cp 15
 e2e_check "the copier logged its summary" grep -q "summary after" "$log"
 e2e_check "the copier removed its pid file" [ ! -e "$E2E_DIR/cp.pid" ]
 e2e_check "SIGTERM stops the intercept" e2e_stop icpt 15
 e2e_check "the intercept logged its final statistics" grep -q "dtc.intercept: final:" "$ilog"
 e2e_check "the intercept removed its pid file" [ ! -e "$E2E_DIR/icpt.pid" ]
+e2e_check_no_capture_loss cp
+e2e_check_no_capture_loss icpt
 e2e_log "MEASURED service: $E2E_MATCHED of $E2E_EXPECTED online requests reached the test server ($E2E_PCT %), tolerance $TOL %"
 require_ratio "$E2E_MATCHED" "$E2E_EXPECTED" "$TOL"
 e2e_finish

@@ -12,6 +12,7 @@
    hugepages N): the same, the plan counting the free hugepages.
 3. An explicit -m larger than the EAL's memory: exit 1, naming what the EAL has and saying
    that leaving -m out plans for it.
+Each start also checks the one "ready" line with its phases and ready/ready_ms in telemetry.
 """
 
 import os
@@ -22,10 +23,12 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from harness import COPIER, Checks, Lab  # noqa: E402
+from harness import COPIER, Checks, Lab, wait_telemetry  # noqa: E402
 from scapy.all import Ether, wrpcap  # noqa: E402
 
 TX_IP = "198.18.1.1"
+READY = re.compile(r"ready: capturing, in (\d+) ms since launch \(EAL \d+, mbuf pool \d+, "
+                   r"session tables \d+, ports \d+, intercepts \d+, lcores \d+\)")
 PLAN = re.compile(r"memory plan for -m (\d+) MB \(not given: what the EAL has, ([^)]*)\): "
                   r"(\d+) session\(s\) in all")
 
@@ -45,8 +48,15 @@ def run(lab, name, eal, opts, secs=20):
 
 def started_from_eal(lab, chk, name, eal, lo_mb, hi_mb, what):
     p = run(lab, name, eal, [])
-    ok = lab.wait_file_has(p.dtc_log, "capturing", 30)
+    ok = lab.wait_file_has(p.dtc_log, "ready: capturing", 30)
     log = lab.log(p)
+    st = wait_telemetry("dtc-copy-mem-%s" % name, "/dtc/copy/stats",
+                        lambda r: r.get("ready") == 1, 10)
+    r = READY.search(log)
+    chk(r is not None and st is not None and st.get("ready") == 1 and
+        0 < st.get("ready_ms", 0) < 30000 and abs(st["ready_ms"] - int(r.group(1))) <= 1,
+        "%s: one ready line, and ready/ready_ms in telemetry (%s ms; %s)" %
+        (what, st and st.get("ready_ms"), r and r.group(0)))
     m = PLAN.search(log)
     chk(ok and p.poll() is None, "%s, no -m: the copier runs (%s)" %
         (what, [l for l in log.splitlines() if "ERR" in l or "cannot" in l][:2]))

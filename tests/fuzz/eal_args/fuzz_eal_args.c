@@ -74,19 +74,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			0) {
 		if (out.argc != argc + n || strlen(note) >= sizeof(note))
 			abort();
+		/* the EAL's reading: a bare --vdev takes the next word, whatever it is */
 		for (i = 0; i < out.argc; i++) {
 			const char *a = out.argv[i], *v = NULL;
 
-			if (strncmp(a, "--vdev=", 7) == 0)
+			if (i >= argc)
+				v = strncmp(a, "--vdev=", 7) == 0 ? a + 7 : NULL;
+			else if (i > 0 && strcmp(words[i], "--vdev") == 0 && i + 1 < argc) {
+				if (strcmp(a, "--vdev") != 0)
+					abort();
+				v = out.argv[++i];
+			} else if (i > 0 && strncmp(words[i], "--vdev=", 7) == 0) {
+				if (strncmp(a, "--vdev=", 7) != 0)
+					abort();
 				v = a + 7;
-			else if (i > 0 && strcmp(out.argv[i - 1], "--vdev") == 0 &&
-					strcmp(words[i - 1], "--vdev") == 0)
-				v = a;
-			if (v != NULL && is_afp(v) && !has_framecnt(v) && strstr(v, "framecnt=") ==
-					NULL)
-				abort();
-			if (i < argc && v == NULL && strcmp(a, words[i]) != 0)
+			} else if (strcmp(a, words[i]) != 0) {
 				abort(); /* anything but a vdev is kept as it was */
+			}
+			if (i >= argc && v == NULL)
+				abort(); /* what is added is a vdev */
+			if (v != NULL && is_afp(v) && !has_framecnt(v))
+				abort();
 		}
 		dtc_argv_free(&out);
 	}
