@@ -217,7 +217,7 @@ dtc_config_parse_text(const char *text, size_t len, const char *fname, struct dt
 	size_t pos = 0;
 
 	while (pos < len) {
-		char buf[8192];
+		char buf[8192] = ""; /* filled up to n below; zeroed so that no byte is undefined */
 		size_t n = 0;
 		int rc;
 

@@ -280,7 +280,7 @@ dtc_afp_find(struct dtc_afp_drops *d, uint16_t port)
 	if (dir == NULL)
 		return -errno;
 	while ((de = readdir(dir)) != NULL && d->n_fds < DTC_AFP_MAX_FDS) {
-		struct sockaddr_ll sll;
+		struct sockaddr_ll sll = { 0 }; /* getsockname may fill less than all of it */
 		socklen_t sl = sizeof(sll);
 		int fd, dom = 0;
 		socklen_t dl = sizeof(dom);

@@ -235,7 +235,8 @@ port_of(struct dtc_copy_ctl *c, uint16_t port_id)
 unsigned int
 dtc_copy_ctl_poll(struct dtc_copy_ctl *c, uint64_t now_us)
 {
-	struct rte_mbuf *m[DTC_COPY_BURST];
+	/* Zeroed: the rings and ports fill m[0..n-1], which the analyzer cannot see through. */
+	struct rte_mbuf *m[DTC_COPY_BURST] = { NULL };
 	unsigned int work = 0, n, i;
 	uint16_t w;
 
@@ -259,7 +260,11 @@ dtc_copy_ctl_poll(struct dtc_copy_ctl *c, uint64_t now_us)
 	if (c->ctl_in != NULL) {
 		n = rte_ring_sc_dequeue_burst(c->ctl_in, (void **)m, DTC_COPY_BURST, NULL);
 		for (i = 0; i < n; i++) {
-			struct dtc_copy_ctl_port *p = port_of(c, m[i]->port);
+			struct dtc_copy_ctl_port *p;
+
+			if (unlikely(m[i] == NULL))
+				continue; /* cannot happen: the ring returned n mbufs */
+			p = port_of(c, m[i]->port);
 
 			if (p == NULL) {
 				c->drop[DTC_COPY_DROP_port_other]++;

@@ -755,6 +755,7 @@ conn_accept(struct icpt_server *s)
 		uint32_t id;
 		uint8_t fam;
 
+		memset(&ss, 0, sizeof(ss)); /* accept4 fills sl bytes of it: the rest is defined */
 		fd = accept4(s->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
 			return; /* EAGAIN, or a connection that died in the backlog */

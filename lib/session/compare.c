@@ -361,13 +361,15 @@ sample_add(struct dtc_cmp_key *k, const struct dtc_cmp_pair *p, int diff)
 	s->online_len = p->online.len;
 	s->test_len = p->test.len;
 	s->req_len = (uint8_t)RTE_MIN(p->req_len, DTC_CMP_HEAD);
-	s->online_head_len = (uint8_t)RTE_MIN(p->online.head_len, DTC_CMP_HEAD);
-	s->test_head_len = (uint8_t)RTE_MIN(p->test.head_len, DTC_CMP_HEAD);
+	s->online_head_len = p->online.head != NULL ?
+		(uint8_t)RTE_MIN(p->online.head_len, DTC_CMP_HEAD) : 0;
+	s->test_head_len = p->test.head != NULL ?
+		(uint8_t)RTE_MIN(p->test.head_len, DTC_CMP_HEAD) : 0;
 	if (s->req_len)
 		memcpy(s->req, p->req, s->req_len);
-	if (s->online_head_len)
+	if (s->online_head_len && p->online.head != NULL)
 		memcpy(s->online, p->online.head, s->online_head_len);
-	if (s->test_head_len)
+	if (s->test_head_len && p->test.head != NULL)
 		memcpy(s->test, p->test.head, s->test_head_len);
 }
 

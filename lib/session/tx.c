@@ -428,6 +428,13 @@ tx_ack(struct dtc_sess_engine *e, struct dtc_sess *s)
 		return false;
 	}
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(ETH_HLEN + l3 + hl));
+	if (p == NULL) {
+		/* A fresh mbuf always has the room (a pool's data room is >= MTU + headroom):
+		 * only a misconfigured pool gets here. */
+		rte_pktmbuf_free(m);
+		TXF(e, no_mbuf);
+		return false;
+	}
 	t0 = RAW32(k->client_port, k->server_port);
 	t1 = rte_cpu_to_be_32(s->snd_nxt);
 	t2 = rte_cpu_to_be_32(s->rcv_nxt);
