@@ -30,7 +30,8 @@ need_root() {
 DEPS_BUILD=(build-essential libdpdk-dev dpdk-dev meson ninja-build pkg-config libpcap-dev
     libnuma-dev clang llvm libclang-rt-14-dev libssl-dev)
 DEPS_TEST=(tshark tcpdump tcpreplay python3 python3-scapy iproute2 ethtool procps psmisc
-    nginx-light redis-server redis-tools wrk curl jq python3-matplotlib)
+    nginx-light redis-server redis-tools wrk curl jq python3-matplotlib
+    libnginx-mod-http-echo python3-prometheus-client prometheus nftables)
 
 cmd_deps() {
     local missing=() p

@@ -95,6 +95,8 @@ $LAB_NS_ONL $LAB_ONL_IF $LAB_ONL_IP/24
 $LAB_NS_CP $LAB_CP_CTL_IF $LAB_CP_CTL_IP/24
 $LAB_NS_TS $LAB_TS_IF $LAB_TS_IP/24
 $LAB_NS_AUX $LAB_AUX_CTL_IF $LAB_AUX_CTL_IP/24"
+
+	lab_impair_names
 }
 
 lab_check_env() {
@@ -475,6 +477,7 @@ lab_status_env() {
 		LAB_ONLINE_NET LAB_TEST_NET LAB_FAKE_NET LAB_FAKE_IP LAB_CTL_PORT LAB_LOCK_FILE; do
 		printf '%s=%q\n' "$v" "${!v}"
 	done
+	lab_impair_env
 	printf 'LAB_UP=%s\n' "$up"
 	printf 'LAB_MODE=%s\n' "$( [ $up = 1 ] && lab_route_mode || echo none)"
 	[ $up = 1 ]
@@ -482,10 +485,15 @@ lab_status_env() {
 
 lab_usage() {
 	cat <<EOF
-usage: dpdk-setup.sh lab up [--two-host|--three-host]
+usage: dpdk-setup.sh lab up [--two-host|--three-host] [--impair]
        dpdk-setup.sh lab down
        dpdk-setup.sh lab status [--env]
        dpdk-setup.sh lab route two-host|three-host
+       dpdk-setup.sh lab ctl-loss PCT
+  --impair puts the test server behind namespace P-imp, where dtc-impair must forward
+  between P-imp0 (port 0, the LAN) and P-s-ts (port 1, the test server): see
+  docs/operations.md, "Faults".  ctl-loss drops PCT % (0: none) of the copier's control
+  channel frames, both ways, on the LAN bridge (nftables).
   (DTC_LAB_PREFIX=dtc[A-Za-z0-9]{0,3} selects another lab instance; default dtc)
 EOF
 }
@@ -495,11 +503,15 @@ lab_main() {
 	[ $# -gt 0 ] && shift
 	case "$sub" in
 	up)
-		case "${1:-}" in
-		--two-host) mode=two-host ;;
-		--three-host | "") ;;
-		*) lab_usage >&2; exit 2 ;;
-		esac
+		local impair=0
+		for i; do
+			case "$i" in
+			--two-host) mode=two-host ;;
+			--three-host) mode=three-host ;;
+			--impair) impair=1 ;;
+			*) lab_usage >&2; exit 2 ;;
+			esac
+		done
 		lab_check_env
 		lab_lock
 		# Always from scratch: a lab left by a crashed run may look healthy and still hold
@@ -509,7 +521,7 @@ lab_main() {
 			lab_say "up: removing the existing lab first (lab up always starts clean): $present"
 			lab_down_nolock || lab_die "could not remove the leftovers"
 		fi
-		if ! lab_up_nolock "$mode"; then
+		if ! lab_up_nolock "$mode" || { [ $impair = 1 ] && ! lab_impair_insert; }; then
 			lab_err "lab up failed: removing what was created"
 			lab_down_nolock >/dev/null 2>&1 || true
 			exit 1
@@ -542,7 +554,96 @@ lab_main() {
 		[ "$(lab_present_nses)" = "$LAB_NSES" ] || lab_die "lab '$LAB_P' is not up"
 		lab_route_apply "${1:-}" || exit 1
 		;;
+	ctl-loss)
+		lab_check_env
+		lab_lock
+		[ "$(lab_present_nses)" = "$LAB_NSES" ] || lab_die "lab '$LAB_P' is not up"
+		lab_ctl_loss "${1:-}" || exit 1
+		;;
 	-h | --help | help) lab_usage ;;
 	*) lab_usage >&2; exit 2 ;;
 	esac
+}
+
+# --- the impaired variant (lab up --impair) and control-channel loss --------------------------
+#
+# `lab up --impair` builds the default lab, then moves the test server's bridge-side veth end
+# (P-s-ts) out of the bridge into a namespace of its own, P-imp, and joins P-imp to the bridge
+# by a new veth pair (P-imp0 <-> P-s-imp, the bridge port now behind which the test server's
+# MAC sits).  Whatever reaches or leaves the test server (the copier's packets, the test
+# server's answers to the intercept, ARP) then crosses P-imp, where dtc-impair forwards
+# between P-imp0 (port 0) and P-s-ts (port 1):
+#
+#   test server P-ts0 <--> P-s-ts [P-imp: dtc-impair port 1 ... port 0] P-imp0 <--> P-s-imp (bridge)
+#
+# Until dtc-impair runs, the test server is cut off.  The control channels do not cross
+# P-imp; `lab ctl-loss PCT` makes theirs lossy instead.
+
+lab_impair_names() {
+	LAB_NS_IMP=$LAB_P-imp
+	LAB_IMP_LAN_IF=$LAB_P-imp0 LAB_IMP_LAN_MAC=02:dc:00:00:01:a0
+	LAB_SW_IMP_IF=$LAB_P-s-imp LAB_SW_IMP_MAC=02:dc:00:00:ff:a0
+	LAB_IMP_TS_IF=$LAB_SW_TS_IF
+	LAB_IMPAIR=0
+	lab_ns_exists "$LAB_NS_IMP" || return 0
+	LAB_IMPAIR=1
+	LAB_NSES="$LAB_NSES $LAB_NS_IMP"
+	LAB_VETHS=${LAB_VETHS/"$LAB_NS_SW $LAB_SW_TS_IF "/"$LAB_NS_IMP $LAB_SW_TS_IF "}
+	LAB_VETHS+="
+$LAB_NS_IMP $LAB_IMP_LAN_IF $LAB_IMP_LAN_MAC
+$LAB_NS_SW $LAB_SW_IMP_IF $LAB_SW_IMP_MAC"
+	LAB_SW_PORTS=${LAB_SW_PORTS/"$LAB_SW_TS_IF $LAB_TS_MAC"/"$LAB_SW_IMP_IF $LAB_TS_MAC"}
+}
+
+lab_impair_insert() {
+	lab_say "up: --impair: the test server behind $LAB_NS_IMP ($LAB_IMP_LAN_IF <-> $LAB_SW_IMP_IF on $LAB_BR_IF, $LAB_IMP_TS_IF to $LAB_TS_IF)"
+	lab_ns_create "$LAB_NS_IMP" || return 1
+	lab_ip_batch "$LAB_NS_SW" "link set $LAB_SW_TS_IF nomaster
+link set $LAB_SW_TS_IF netns $LAB_NS_IMP
+$(lab_veth_cmd "$LAB_SW_IMP_IF" "$LAB_SW_IMP_MAC" "$LAB_NS_IMP" "$LAB_IMP_LAN_IF" \
+		"$LAB_IMP_LAN_MAC")
+link set $LAB_SW_IMP_IF master $LAB_BR_IF" || return 1
+	lab_host_setup "$LAB_NS_IMP" "$LAB_IMP_LAN_IF" "$LAB_SW_TS_IF" || return 1
+	lab_host_setup "$LAB_NS_SW" "$LAB_SW_IMP_IF" || return 1
+	lab_ip_batch "$LAB_NS_IMP" "link set lo up
+link set $LAB_IMP_LAN_IF arp off promisc on
+link set $LAB_SW_TS_IF arp off promisc on
+link set $LAB_IMP_LAN_IF up
+link set $LAB_SW_TS_IF up" || return 1
+	lab_ip_batch "$LAB_NS_SW" "link set $LAB_SW_IMP_IF up" || return 1
+	lab_run bridge -n "$LAB_NS_SW" fdb replace "$LAB_TS_MAC" dev "$LAB_SW_IMP_IF" master static \
+		|| return 1
+	lab_names
+}
+
+lab_impair_env() {
+	local v
+	for v in LAB_IMPAIR LAB_NS_IMP LAB_IMP_LAN_IF LAB_IMP_TS_IF; do
+		printf '%s=%q\n' "$v" "${!v}"
+	done
+}
+
+# lab_ctl_loss PCT: drop PCT % (an integer, 0-100) of the frames to and from the copier's
+# control port on the bridge, at random (nftables bridge family, table "<prefix>_ctl_loss" in
+# P-sw); 0 removes the rule.
+lab_ctl_loss() {
+	local pct=$1 t=${LAB_P}_ctl_loss
+	[[ "$pct" =~ ^[0-9]+$ ]] && [ "$pct" -le 100 ] \
+		|| { lab_err "ctl-loss '$pct': expected a percentage 0-100"; return 1; }
+	command -v nft >/dev/null || { lab_err "'nft' is missing (nftables): run deps"; return 1; }
+	ip netns exec "$LAB_NS_SW" nft delete table bridge "$t" 2>/dev/null
+	if [ "$pct" = 0 ]; then
+		lab_say "ctl-loss: none on $LAB_SW_CP_CTL_IF"
+		return 0
+	fi
+	lab_nsrun "$LAB_NS_SW" nft -f - <<EOF2 || return 1
+table bridge $t {
+	chain loss {
+		type filter hook forward priority 0; policy accept;
+		iifname "$LAB_SW_CP_CTL_IF" numgen random mod 100 < $pct counter drop
+		oifname "$LAB_SW_CP_CTL_IF" numgen random mod 100 < $pct counter drop
+	}
+}
+EOF2
+	lab_say "ctl-loss: $pct % of the frames to and from $LAB_SW_CP_CTL_IF dropped on $LAB_BR_IF"
 }

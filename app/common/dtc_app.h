@@ -259,6 +259,60 @@ dtc_idle_update(struct dtc_idle *s, unsigned int work)
 		dtc_idle_sleep(s);
 }
 
+/* ------------------------------------------------------------------ */
+/* The EAL and its af_packet ports (eal.c). */
+
+/*
+ * Bytes the EAL can still give on socket (< 0: the caller's): the heap's free bytes, plus with
+ * hugepages in dynamic memory mode (dynamic: not --legacy-mem) the free hugepages of the page
+ * sizes the EAL uses.  how (may be NULL) gets a one-line account for the log.
+ */
+uint64_t dtc_eal_mem_avail(int socket, bool dynamic, char *how, size_t len);
+
+/* The af_packet capture ring a mirror needs: 32 MiB of 2048-byte frames (16384 frames), which
+ * lost nothing on the lab loads; the PMD's own default is 512 frames (1 MiB). */
+#define DTC_AFP_RING_BYTES (32u << 20)
+#define DTC_AFP_FRAMESZ 2048u
+#define DTC_AFP_MIN_FRAMES 512u
+
+/*
+ * An af_packet vdev's devargs ("net_af_packet0,iface=eth1,...") with framecnt filled in when
+ * the user gave none (a DTC_AFP_RING_BYTES ring of the frame size given, or 2048), *changed
+ * set; any other string unchanged.  0 or -ENAMETOOLONG.
+ */
+int dtc_eal_afp_devargs(const char *v, char *out, size_t len, bool *changed);
+/*
+ * The EAL argument vector to use (argv[0] first): every af_packet --vdev through
+ * dtc_eal_afp_devargs, then one af_packet vdev (net_af_packet_dtcI,iface=NAME,framecnt=...)
+ * per --iface name, after the user's vdevs.  note gets the vdevs that were changed or added,
+ * for the log ("" when none).  0 or -errno (out is then empty).
+ */
+int dtc_eal_args_fixup(int argc, char **argv, const char *const *ifaces, unsigned int n_ifaces,
+	struct dtc_argv *out, char *note, size_t note_len);
+
+/* --iface NAME[,NAME]: Linux interface names (1..15 characters, none of ",=:/" or spaces),
+ * distinct; the count (<= max_n) or -EINVAL. */
+#define DTC_IFNAMSIZ 16
+int dtc_parse_iface_list(const char *s, char (*out)[DTC_IFNAMSIZ], unsigned int max_n);
+
+#define DTC_AFP_MAX_FDS 16
+
+/* The kernel side of an af_packet port: its sockets (one per queue pair) and what their rings
+ * dropped because they were full (PACKET_STATISTICS tp_drops, accumulated: a read resets). */
+struct dtc_afp_drops {
+	uint16_t port;
+	bool is_afp;
+	unsigned int n_fds;
+	int fds[DTC_AFP_MAX_FDS];
+	uint64_t drops, packets;
+};
+
+/* Find port's af_packet sockets (among our fds, by their bound ifindex); the number found, 0
+ * for another driver, or -errno. */
+int dtc_afp_find(struct dtc_afp_drops *d, uint16_t port);
+/* Read and accumulate the kernel counters; returns the drops so far.  Main lcore only. */
+uint64_t dtc_afp_read(struct dtc_afp_drops *d);
+
 #ifdef __cplusplus
 }
 #endif

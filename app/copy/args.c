@@ -28,6 +28,7 @@
 
 #include "dtc_app.h"
 #include "copy.h"
+#include "compare.h"
 
 /* Every replica index must fit struct dtc_seg.replica. */
 _Static_assert(((DTC_COPY_MAX_MULTIPLY - 1) >> (8 * sizeof(((struct dtc_seg *)0)->replica))) == 0,
@@ -44,7 +45,12 @@ enum {
 	OPT_CONFIG,
 	OPT_SECRET,
 	OPT_RECORD_PREFIX,
+	OPT_COMPARE,
+	OPT_COMPARE_KEYS,
+	OPT_COMPARE_REPORT,
+	OPT_COMPARE_PROTO,
 	OPT_MAX_LAG,
+	OPT_IFACE,
 	OPT_MAX
 };
 
@@ -108,7 +114,8 @@ enum {
 	O("rtt", 'R', required_argument, "MS", \
 		"use this RTT instead of the measured one, 0..60000 (default 0 = measure)") \
 	O("max-memory", 'm', required_argument, "MB", \
-		"memory for all pools and tables, 16..1048576 (default 1024)") \
+		"memory for all pools and tables, 16..1048576\n" \
+		"(default: what the EAL has, less a reserve for the EAL and the ports)") \
 	S("Offline replay") \
 	O("pcap-file", 'i', required_argument, "FILE", \
 		"replay this pcap file instead of capturing on --rx-port") \
@@ -119,6 +126,10 @@ enum {
 	O("loops", 'T', required_argument, "N", \
 		"replay the file N times, 1..1000000 (default 1)") \
 	S("DPDK ports") \
+	O("iface", OPT_IFACE, required_argument, "NAME[,NAME]", \
+		"capture the mirror on Linux interface NAME: an af_packet port with a\n" \
+		"32 MiB ring, the --rx-port; a second NAME is the --tx-port (default:\n" \
+		"only the EAL's own ports)") \
 	O("rx-port", OPT_RX_PORT, required_argument, "N[,N...]", \
 		"ports receiving the mirrored traffic, up to 8 (default 0)") \
 	O("tx-port", OPT_TX_PORT, required_argument, "N", \
@@ -132,6 +143,19 @@ enum {
 	O("rx-lcores", OPT_RX_LCORES, required_argument, "N", \
 		"receive on N lcores, each its own RX queue (RSS) of every --rx-port,\n" \
 		"1..16; needs N + 2 lcores or more (default 1)") \
+	S("Online vs test comparison") \
+	O("compare", OPT_COMPARE, required_argument, "on|off", \
+		"pair every copied request with the online and the test answer and\n" \
+		"compare them: outcome, length, latency (default off)") \
+	O("compare-keys", OPT_COMPARE_KEYS, required_argument, "K", \
+		"keep figures for the K most frequent request keys, 1..256, the rest\n" \
+		"under \"other\" (default 32)") \
+	O("compare-report", OPT_COMPARE_REPORT, required_argument, "FILE", \
+		"write the comparison as JSON to FILE every stats interval and at exit\n" \
+		"(default: none)") \
+	O("compare-proto", OPT_COMPARE_PROTO, required_argument, "P[,P...]", \
+		"protocol of each -x map: http, redis, pgsql, mysql, raw or auto\n" \
+		"(default auto: from the port and the first bytes)") \
 	S("Process") \
 	O("stats-interval", OPT_STATS_INTERVAL, required_argument, "S", \
 		"print statistics every S s, 0..86400 (default 5; 0 = only at exit)") \
@@ -364,6 +388,38 @@ check_filter(struct args_ctx *c, const char *v)
 	return rc;
 }
 
+/* --compare-proto http,redis,...: one per -x map, in their order. */
+static int
+parse_compare_proto(struct args_ctx *c, const char *v)
+{
+	struct dtc_copy_opts *o = c->o;
+	const char *t = v;
+	char word[16];
+
+	o->n_compare_proto = 0;
+	for (;;) {
+		size_t n = strcspn(t, ",");
+		int pr;
+
+		if (n == 0 || n >= sizeof(word))
+			return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, v,
+				"a list of http, redis, pgsql, mysql, raw, auto");
+		memcpy(word, t, n);
+		word[n] = '\0';
+		pr = dtc_cls_proto_parse(word);
+		if (pr < 0)
+			return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, v,
+				"'%s' is not http, redis, pgsql, mysql, raw or auto", word);
+		if (o->n_compare_proto == DTC_XFER_MAX)
+			return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, v, "more than %u entries",
+				DTC_XFER_MAX);
+		o->compare_proto[o->n_compare_proto++] = (uint8_t)pr;
+		if (t[n] == '\0')
+			return 0;
+		t += n + 1;
+	}
+}
+
 static int
 set_option(struct dtc_opts_ctx *p, int code, const char *v)
 {
@@ -422,6 +478,15 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'I': return dtc_opts_u32(p, code, v, 0, 86400000, &o->gap_ms);
 	case 'T': return dtc_opts_u32(p, code, v, 1, 1000000, &o->loops);
 	case OPT_RX_PORT: return parse_rx_ports(c, v);
+	case OPT_IFACE: {
+		int n = dtc_parse_iface_list(v, o->ifaces, RTE_DIM(o->ifaces));
+
+		if (n < 0)
+			return dtc_opts_fail(p, code, v, "expected one or two distinct interface "
+				"names (mirror[,TX]), 1 to 15 characters each");
+		o->n_ifaces = (unsigned int)n;
+		return 0;
+	}
 	case OPT_TX_PORT:
 		rc = dtc_opts_u64(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->tx_port = (int)x;
@@ -439,6 +504,15 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case 'P': return dtc_opts_file(p, code, v, &o->pid_file);
 	case 'd': o->daemon = true; return 0;
 	case OPT_CONFIG: return dtc_opts_file(p, code, v, &o->config_file);
+	case OPT_COMPARE:
+		if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+			return dtc_opts_fail(p, code, v, "on or off");
+		o->compare = strcmp(v, "on") == 0;
+		return 0;
+	case OPT_COMPARE_KEYS:
+		return dtc_opts_u32(p, code, v, 1, DTC_CMP_KEYS_MAX, &o->compare_keys);
+	case OPT_COMPARE_REPORT: return dtc_opts_file(p, code, v, &o->compare_report);
+	case OPT_COMPARE_PROTO: return parse_compare_proto(c, v);
 	}
 	return dtc_opts_fail_free(p, "internal error: option code %d has no handler", code);
 }
@@ -454,13 +528,13 @@ set_defaults(struct dtc_copy_opts *o)
 	o->max_lag_ms = 5;
 	o->mtu = 1500;
 	o->mss = 1460;
-	o->max_memory_mb = 1024;
 	o->speed = 1.0;
 	o->loops = 1;
 	o->tx_port = -1;
 	o->response_port = -1;
 	o->rx_lcores = 1;
 	o->stats_interval_s = DTC_COPY_DEF_STATS_INTERVAL_S;
+	o->compare_keys = DTC_COPY_CMP_DEF_KEYS;
 }
 
 /* Options that only mean something together with another one. */
@@ -469,6 +543,7 @@ check_dependencies(struct args_ctx *c)
 {
 	static const int need_s[] = { 'p', 'C', 'L', OPT_SECRET, OPT_RECORD_PREFIX };
 	static const int need_i[] = { 'a', 'I', 'T' };
+	static const int need_cmp[] = { OPT_COMPARE_KEYS, OPT_COMPARE_REPORT, OPT_COMPARE_PROTO };
 	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(need_s); i++)
@@ -479,6 +554,14 @@ check_dependencies(struct args_ctx *c)
 		if (c->val[need_i[i]] != NULL && c->val['i'] == NULL)
 			return dtc_opts_fail(&c->p, need_i[i], c->val[need_i[i]],
 				"only applies with -i/--pcap-file");
+	for (i = 0; i < RTE_DIM(need_cmp); i++)
+		if (c->val[need_cmp[i]] != NULL && !c->o->compare)
+			return dtc_opts_fail(&c->p, need_cmp[i], c->val[need_cmp[i]],
+				"only applies with --compare on");
+	if (c->o->n_compare_proto > c->o->n_xfer)
+		return dtc_opts_fail(&c->p, OPT_COMPARE_PROTO, c->val[OPT_COMPARE_PROTO],
+			"%u protocols for %u -x/--transfer maps", c->o->n_compare_proto,
+			c->o->n_xfer);
 	return 0;
 }
 
@@ -613,8 +696,9 @@ finish(struct args_ctx *c)
 		return rc;
 	if (c->val['k'] == NULL)
 		o->keepalive_timeout_s = o->session_timeout_s + 120;
+	o->rx_port_given = c->val[OPT_RX_PORT] != NULL;
 	if (c->val['i'] == NULL && c->val[OPT_RX_PORT] == NULL) {
-		o->rx_ports[0] = 0;
+		o->rx_ports[0] = 0;   /* main() takes the --iface port instead */
 		o->n_rx_ports = 1;
 	}
 	return 0;

@@ -63,7 +63,7 @@ struct dtc_copy_opts {
 	uint16_t mtu;                        /* -M (1500) */
 	uint16_t mss;                        /* -D (1460) */
 	uint32_t rtt_ms;                     /* -R (0 = measure) */
-	uint64_t max_memory_mb;              /* -m (1024) */
+	uint64_t max_memory_mb;              /* -m (0: what the EAL has) */
 	/* offline replay */
 	const char *pcap_file;               /* -i */
 	double speed;                        /* -a (1) */
@@ -79,6 +79,9 @@ struct dtc_copy_opts {
 	/* DPDK specifics */
 	uint16_t rx_ports[DTC_COPY_MAX_RX_PORTS]; /* --rx-port (0) */
 	unsigned int n_rx_ports;
+	bool rx_port_given;                  /* --rx-port given (else --iface decides) */
+	char ifaces[2][16];                  /* --iface MIRROR[,TX]: af_packet ports added */
+	unsigned int n_ifaces;
 	int tx_port;                         /* --tx-port (-1 = default: 1 if 2+ ports, else 0) */
 	bool have_tx_ip;
 	rte_be32_t tx_ip;                    /* --tx-ip, network order */
@@ -86,6 +89,12 @@ struct dtc_copy_opts {
 	uint32_t rx_lcores;                  /* --rx-lcores (1) */
 	uint32_t stats_interval_s;           /* --stats-interval (5; 0 = off) */
 	uint32_t idle_sleep_us;              /* --idle-sleep (0 = busy polling) */
+	/* online vs test comparison (app/copy/compare.c) */
+	bool compare;                        /* --compare on|off (off) */
+	uint32_t compare_keys;               /* --compare-keys (32) */
+	const char *compare_report;          /* --compare-report FILE (none) */
+	uint8_t compare_proto[DTC_XFER_MAX]; /* --compare-proto, one per -x map (auto) */
+	unsigned int n_compare_proto;
 };
 
 /*
@@ -149,7 +158,8 @@ typedef void (*dtc_copy_resp_fn)(void *arg, const struct dtc_resp *r);
 
 #define DTC_CTL_OBUF_SIZE (64u << 10)          /* queued output bytes per connection */
 #define DTC_CTL_BACKOFF_MIN_US 100000          /* first reconnect delay */
-#define DTC_CTL_BACKOFF_MAX_US 2000000         /* reconnect delay cap */
+#define DTC_CTL_BACKOFF_MAX_US 500000          /* reconnect delay cap: a returning intercept
+                                                * is used again within 0.5 s */
 
 /*
  * Times (now_us) are dtc_now_us() values: the client reads that clock itself only inside

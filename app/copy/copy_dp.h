@@ -380,6 +380,17 @@ struct dtc_copy_totals {
 	/* Frames the capture ports (mirror, response) lost before we could read them, as
 	 * their PMDs count them: RX ring full, no mbuf, bad frames. */
 	uint64_t port_imissed, port_rx_nombuf, port_ierrors;
+	/* ... and what the kernel's af_packet rings dropped, full (PACKET_STATISTICS). */
+	uint64_t port_kernel_drops;
+	/* The same per capture port, for /dtc/copy/ports. */
+	struct dtc_copy_port_loss {
+		uint16_t port;
+		bool af_packet;
+		uint64_t ipackets, imissed, rx_nombuf, ierrors, kernel_drops, kernel_packets;
+	} ports[DTC_COPY_MAX_RX_PORTS + 1];
+	unsigned int n_ports;
+	/* The mbuf pool: its size, and the mbufs out of it (not in its ring or an lcore cache). */
+	uint64_t mbufs, mbufs_in_use;
 };
 
 /* The whole application (main.c builds it; stats and telemetry read it). */

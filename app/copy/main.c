@@ -32,6 +32,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_mbuf_pool_ops.h>
 #include <rte_pause.h>
 #include <rte_pdump.h>
 #include <rte_random.h>
@@ -40,6 +41,7 @@
 #include "dtc_app.h"
 #include "copy.h"
 #include "copy_dp.h"
+#include "compare.h"
 
 #define EXIT_FILE 3
 #define CONNECT_TIMEOUT_MS 3000
@@ -92,6 +94,7 @@ add_port(uint16_t port)
 }
 
 static bool eal_up;
+static bool eal_legacy_mem;   /* --legacy-mem: the EAL never grows its memory */
 
 /* Leave before the data path runs: ports closed (virtual devices hold libpcap handles and
  * sockets), EAL cleaned up, so that nothing leaks even on an error exit. */
@@ -138,6 +141,33 @@ opt_fail(const char *prog, const char *opt, const char *value, const char *reaso
 /* ------------------------------------------------------------------ */
 /* Setup. */
 
+/* --iface MIRROR[,TX]: their ports are the RX port and the TX port unless given. */
+static void
+iface_ports(void)
+{
+	struct dtc_copy_opts *o = &app.o;
+	uint16_t ids[RTE_DIM(o->ifaces)];
+	unsigned int i;
+
+	for (i = 0; i < o->n_ifaces; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "net_af_packet_dtc%u", i);
+		if (rte_eth_dev_get_port_by_name(name, &ids[i]) != 0)
+			fail("--iface %s: no port was created (see the EAL's message above)",
+				o->ifaces[i]);
+		COPY_LOG(INFO, "--iface %s is port %u", o->ifaces[i], ids[i]);
+	}
+	if (o->n_ifaces == 0)
+		return;
+	if (o->pcap_file == NULL && !o->rx_port_given) {
+		o->rx_ports[0] = ids[0];
+		o->n_rx_ports = 1;
+	}
+	if (o->tx_port < 0)
+		o->tx_port = ids[o->n_ifaces - 1];
+}
+
 static void
 check_ports(void)
 {
@@ -146,7 +176,9 @@ check_ports(void)
 	unsigned int i;
 
 	if (avail == 0)
-		fail("no DPDK port: give a NIC or a --vdev (e.g. net_pcap0,rx_pcap=IN.pcap)");
+		fail("no DPDK port: give a NIC, a --vdev (e.g. net_pcap0,rx_pcap=IN.pcap) or "
+			"--iface NAME");
+	iface_ports();
 	for (i = 0; o->pcap_file == NULL && i < o->n_rx_ports; i++)
 		if (!rte_eth_dev_is_valid_port(o->rx_ports[i]))
 			fail("--rx-port %u: no such port (%u available)", o->rx_ports[i], avail);
@@ -202,6 +234,7 @@ sess_conf(void)
 	c->gradual = o->gradual;
 	c->full_sessions_only = o->full_sessions_only;
 	c->no_wait = o->no_wait;
+	c->online_answers = o->compare;
 	c->max_lag_us = o->max_lag_ms * 1000u;
 	c->mss = o->mss;
 	c->mtu = o->mtu;
@@ -218,14 +251,41 @@ sess_conf(void)
 			RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
 }
 
+/* What the plan leaves to the EAL itself, the ports' queues and the small allocations outside
+ * the plan (fronts, control role, telemetry) when -m comes from the EAL's memory: measured
+ * with --no-huge -m 256/512 and hugepages, see docs/operations.md. */
+#define EAL_RESERVE_MB 16u
+#define EAL_RESERVE_DIV 32u
+
+/* -m not given: what the EAL can still give, less the reserve. */
+static uint64_t
+memory_from_eal(const char *prog, char *how, size_t len)
+{
+	uint64_t avail = dtc_eal_mem_avail(app.sconf.socket_id, !eal_legacy_mem, how, len);
+	uint64_t reserve = ((uint64_t)EAL_RESERVE_MB << 20) + avail / EAL_RESERVE_DIV;
+	uint64_t mb = avail > reserve ? (avail - reserve) >> 20 : 0;
+
+	if (mb < 16) {
+		char v[96];
+
+		snprintf(v, sizeof(v), "(from the EAL: %" PRIu64 " MB)", mb);
+		opt_fail(prog, "-m/--max-memory", v, "the EAL has too little memory for a plan: "
+			"give it more (EAL -m with --no-huge, or hugepages)");
+	}
+	return mb;
+}
+
 static void
 memory_plan(uint16_t n_txq, const char *prog)
 {
 	struct dtc_copy_plan *p = &app.plan;
 	uint32_t rxd = 0, txd = 0;
-	char err[256], mb[32];
+	char err[256], mb[32], how[160] = "";
+	bool from_eal = app.o.max_memory_mb == 0;
 	uint16_t i;
 
+	if (from_eal)
+		app.o.max_memory_mb = memory_from_eal(prog, how, sizeof(how));
 	for (i = 0; i < app.n_ports; i++) {
 		rxd += DTC_COPY_NB_RXD * rxq(app.ports[i]);
 		txd += DTC_COPY_NB_TXD * (app.ports[i] == app.tx_port ? n_txq : 1);
@@ -235,10 +295,12 @@ memory_plan(uint16_t n_txq, const char *prog)
 		snprintf(mb, sizeof(mb), "%" PRIu64, app.o.max_memory_mb);
 		opt_fail(prog, "-m/--max-memory", mb, err);
 	}
-	COPY_LOG(INFO, "memory plan for -m %" PRIu64 " MB: %u lcore(s), %u worker(s); %u mbufs "
-		"of %u bytes = %.1f MB (%u fixed for descriptors, caches and rings); per worker "
-		"%u sessions and %u buffered segments (%u per session), session tables %.1f MB; "
-		"rings %.1f MB", app.o.max_memory_mb, app.n_lcores, app.n_workers, p->n_mbufs,
+	COPY_LOG(INFO, "memory plan for -m %" PRIu64 " MB%s%s%s: %u session(s) in all; %u "
+		"lcore(s), %u worker(s); %u mbufs of %u bytes = %.1f MB (%u fixed for descriptors, "
+		"caches and rings); per worker %u sessions and %u buffered segments (%u per "
+		"session), session tables %.1f MB; rings %.1f MB", app.o.max_memory_mb,
+		from_eal ? " (not given: what the EAL has, " : "", how, from_eal ? ")" : "",
+		p->max_sessions * app.n_workers, app.n_lcores, app.n_workers, p->n_mbufs,
 		p->mbuf_size, (double)p->mbuf_bytes / 1048576.0, p->fixed_mbufs, p->max_sessions,
 		p->max_seg_total, p->max_seg_per_sess, (double)p->engine_bytes / 1048576.0,
 		(double)p->ring_bytes / 1048576.0);
@@ -278,6 +340,7 @@ make_workers(bool ctl_own_queue)
 			flags |= DTC_COPY_W_ROUTE_RING;
 		if (i == 0 && app.n_lcores > 1 && !ctl_own_queue)
 			flags |= DTC_COPY_W_CTL_TX;
+		c.cmp = dtc_copy_cmp_pairs(i);
 		app.workers[i] = dtc_copy_worker_create(&c, i, app.tx_port, i, flags,
 			&app.ctl.intercepts_up);
 		if (app.workers[i] == NULL)
@@ -442,6 +505,45 @@ start_ports(uint16_t n_txq, bool ctl_own_queue)
 	}
 }
 
+/*
+ * The mbuf pool.  Without hugepages the EAL's pages are 4 KiB and an IOVA-contiguous mbuf
+ * (2.5 KB) cannot cross one: a pool would take a whole page per mbuf, 64 % more than the plan
+ * counts, and touch all of it.  Its IOVAs are virtual addresses then (no physical addresses
+ * without hugepages), so objects may cross pages: packed, as the plan counts them.
+ */
+static struct rte_mempool *
+mbuf_pool(const char *name, unsigned int n, int socket)
+{
+	struct rte_pktmbuf_pool_private priv = {
+		.mbuf_data_room_size = RTE_MBUF_DEFAULT_BUF_SIZE,
+		.mbuf_priv_size = DTC_MBUF_PRIV_SIZE,
+	};
+	struct rte_mempool *mp;
+	int rc;
+
+	if (rte_eal_has_hugepages())
+		return rte_pktmbuf_pool_create(name, n, DTC_COPY_MP_CACHE, DTC_MBUF_PRIV_SIZE,
+			RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+	mp = rte_mempool_create_empty(name, n, sizeof(struct rte_mbuf) + DTC_MBUF_PRIV_SIZE +
+		RTE_MBUF_DEFAULT_BUF_SIZE, DTC_COPY_MP_CACHE, sizeof(priv), socket,
+		RTE_MEMPOOL_F_NO_IOVA_CONTIG);
+	if (mp == NULL)
+		return NULL;
+	rc = rte_mempool_set_ops_byname(mp, rte_mbuf_best_mempool_ops(), NULL);
+	if (rc == 0) {
+		rte_pktmbuf_pool_init(mp, &priv);
+		rc = rte_mempool_populate_default(mp);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (rc != 0) {
+		rte_mempool_free(mp);
+		rte_errno = -rc;
+		return NULL;
+	}
+	rte_mempool_obj_iter(mp, rte_pktmbuf_init, NULL);
+	return mp;
+}
+
 static void
 setup(const char *prog)
 {
@@ -470,15 +572,23 @@ setup(const char *prog)
 			"per queue)", app.tx_port, dtc_copy_port_max_txq(app.tx_port),
 			app.n_workers);
 	sess_conf();
+	dtc_copy_cmp_plan_keys(o->compare_keys);
 	memory_plan(n_txq, prog);
+	if (dtc_copy_cmp_init(o, app.n_workers, app.plan.max_sessions, app.sconf.socket_id) != 0)
+		fail("--compare: cannot allocate %.1f MB per worker", (double)dtc_copy_cmp_mem_size(o,
+			app.plan.max_sessions) / 1048576.0);
 
-	app.mp = rte_pktmbuf_pool_create("dtc_mbuf", app.plan.n_mbufs, DTC_COPY_MP_CACHE,
-		DTC_MBUF_PRIV_SIZE, RTE_MBUF_DEFAULT_BUF_SIZE, app.sconf.socket_id);
-	if (app.mp == NULL)
-		fail("cannot allocate %u mbufs (%.1f MB) for -m %" PRIu64 ": %s; give the EAL more "
-			"memory (EAL -m, or hugepages)", app.plan.n_mbufs,
-			(double)app.plan.mbuf_bytes / 1048576.0, o->max_memory_mb,
-			rte_strerror(rte_errno));
+	app.mp = mbuf_pool("dtc_mbuf", app.plan.n_mbufs, app.sconf.socket_id);
+	if (app.mp == NULL) {
+		char how[160];
+		int e = rte_errno;
+
+		(void)dtc_eal_mem_avail(app.sconf.socket_id, !eal_legacy_mem, how, sizeof(how));
+		fail("cannot allocate %u mbufs (%.1f MB) for -m %" PRIu64 ": %s (the EAL has %s); "
+			"give the EAL more memory (EAL -m, or hugepages), or leave -m out to plan for "
+			"what it has", app.plan.n_mbufs, (double)app.plan.mbuf_bytes / 1048576.0,
+			o->max_memory_mb, rte_strerror(e), how);
+	}
 	app.sconf.mp = app.mp;
 
 	if (o->pcap_file != NULL) {
@@ -502,6 +612,12 @@ setup(const char *prog)
 		dtc_copy_offline_init(&app.off, rd, o, app.mp, &app.rx[0]);
 	make_ctl(ctl_own_queue);
 	start_ports(n_txq, ctl_own_queue);
+	{
+		char how[160];
+
+		(void)dtc_eal_mem_avail(app.sconf.socket_id, !eal_legacy_mem, how, sizeof(how));
+		COPY_LOG(INFO, "memory left after setup (%s)", how);
+	}
 	COPY_LOG(INFO, "%s; TX port %u (%u queue(s)%s)%s; %s", app.offline ? "offline replay" :
 		"capturing", app.tx_port, n_txq, app.n_lcores > 1 && !ctl_own_queue ?
 		", control frames via worker 0" : "", app.response_port >= 0 ?
@@ -719,7 +835,9 @@ main_loop(void)
 			next_tel = now + TELEMETRY_US;
 		}
 		if (app.o.stats_interval_s != 0 && now >= next_stats) {
+			dtc_copy_cmp_collect(false, app.n_lcores == 1);
 			dtc_copy_stats_line(&t, &prev, line, sizeof(line));
+			dtc_copy_cmp_stats_field(line + strlen(line), sizeof(line) - strlen(line));
 			COPY_LOG(INFO, "stats: %s", line);
 			prev = t;
 			next_stats = now + (uint64_t)app.o.stats_interval_s * 1000000u;
@@ -754,6 +872,8 @@ shutdown_all(void)
 	dtc_copy_totals(&app, &t);
 	dtc_copy_telemetry_publish(&t);
 	dtc_copy_stats_summary(&t, dtc_copy_now_us() - app.start_us);
+	dtc_copy_cmp_collect(true, false);
+	dtc_copy_cmp_summary();
 	for (i = 0; app.n_rx > 1 && i < app.n_rx; i++)
 		COPY_LOG(INFO, "  RX lcore %u: %" PRIu64 " frames from %u queue(s)", i,
 			app.rx[i].frames, app.rx[i].n_ports);
@@ -765,6 +885,7 @@ shutdown_all(void)
 		dtc_copy_worker_free(app.workers[i]);
 		app.workers[i] = NULL;
 	}
+	dtc_copy_cmp_fini();
 	dtc_ctl_client_free(app.ctl.client);
 	app.ctl.client = NULL;
 	rte_ring_free(app.ctl.ctl_in);
@@ -783,8 +904,10 @@ shutdown_all(void)
 int
 main(int argc, char **argv)
 {
-	struct dtc_argv all;
+	struct dtc_argv all, eal;
 	const char *prog = argc > 0 ? argv[0] : "dpdk-tcpcopy";
+	const char *ifaces[RTE_DIM(app.o.ifaces)];
+	char afp_note[1024];
 	char **eal_argv;
 	int n_eal, rc;
 
@@ -802,6 +925,17 @@ main(int argc, char **argv)
 			strerror(-rc));
 		return 1;
 	}
+	/* af_packet vdevs get a ring sized for a mirror unless the user sized it; --iface
+	 * becomes such a vdev */
+	for (rc = 0; rc < (int)app.o.n_ifaces; rc++)
+		ifaces[rc] = app.o.ifaces[rc];
+	rc = dtc_eal_args_fixup(n_eal, all.argv, ifaces, app.o.n_ifaces, &eal, afp_note,
+		sizeof(afp_note));
+	if (rc != 0) {
+		fprintf(stderr, "%s: EAL arguments: %s\n", prog, strerror(-rc));
+		return 1;
+	}
+	n_eal = eal.argc;
 	/* the EAL rewrites its argv (argv[optind - 1] = argv[0]): give it a copy of the
 	 * pointers so that freeing the strings later stays exact */
 	eal_argv = calloc((size_t)n_eal + 1, sizeof(*eal_argv));
@@ -809,7 +943,9 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 1;
 	}
-	memcpy(eal_argv, all.argv, sizeof(*eal_argv) * (size_t)n_eal);
+	memcpy(eal_argv, eal.argv, sizeof(*eal_argv) * (size_t)n_eal);
+	for (rc = 1; rc < n_eal; rc++)
+		eal_legacy_mem |= strcmp(eal_argv[rc], "--legacy-mem") == 0;
 	rc = rte_eal_init(n_eal, eal_argv);
 	if (rc < 0) {
 		fprintf(stderr, "%s: EAL initialisation failed: %s\n", prog,
@@ -822,10 +958,13 @@ main(int argc, char **argv)
 	dtc_copy_epoch_us = dtc_now_us();
 	if (app.o.pid_file != NULL && (rc = dtc_pidfile_write(app.o.pid_file)) != 0)
 		fail("cannot write pid file %s: %s", app.o.pid_file, strerror(-rc));
+	if (afp_note[0] != '\0')
+		COPY_LOG(INFO, "af_packet capture ring sized for a mirror (%u MiB; give framecnt= "
+			"to choose): %s", DTC_AFP_RING_BYTES >> 20, afp_note);
 	if (rte_pdump_init() != 0)
 		COPY_LOG(WARNING, "packet capture (dpdk-dumpcap) unavailable: %s",
 			rte_strerror(rte_errno));
-	if (dtc_copy_telemetry_init() != 0)
+	if (dtc_copy_telemetry_init() != 0 || dtc_copy_cmp_telemetry_init() != 0)
 		COPY_LOG(WARNING, "telemetry commands could not be registered");
 
 	setup(prog);
@@ -839,6 +978,7 @@ main(int argc, char **argv)
 	rte_eal_cleanup();
 	dtc_log_close();
 	dtc_argv_free(&all);
+	dtc_argv_free(&eal);
 	free(eal_argv);
 	free(abs_log);
 	free(abs_pid);

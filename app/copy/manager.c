@@ -17,6 +17,7 @@
 #include <rte_ring.h>
 
 #include "copy_dp.h"
+#include "compare.h"
 
 #define ARP_REFRESH_US 1000
 
@@ -149,8 +150,10 @@ dtc_copy_ctl_input(struct dtc_copy_ctl *c, struct dtc_copy_ctl_port *p, struct r
 				c->drop[DTC_COPY_DROP_resp_not_target]++;
 			else if (dtc_resp_from_pkt(&seg[i].pi, &r) != 0)
 				c->drop[DTC_COPY_DROP_resp_bad]++;
-			else
+			else {
+				dtc_copy_cmp_resp(&r, &seg[i].pi, seg[i].m);
 				dtc_copy_ctl_resp(c, &r);
+			}
 			rte_pktmbuf_free(seg[i].m);
 		}
 	}

@@ -17,6 +17,7 @@
 #include <rte_mempool.h>
 
 #include "copy_dp.h"
+#include "compare.h"
 
 #define MIN_SESSIONS 1024u
 #define MIN_SEGS 1024u
@@ -26,7 +27,8 @@ static uint64_t
 engines_bytes(struct dtc_sess_conf *conf, uint32_t sessions, uint16_t n_workers)
 {
 	conf->max_sessions = sessions;
-	return (uint64_t)dtc_sess_mem_size(conf) * n_workers;
+	return ((uint64_t)dtc_sess_mem_size(conf) + dtc_copy_cmp_plan_bytes(conf, sessions)) *
+		n_workers;
 }
 
 int

@@ -9,6 +9,7 @@
  */
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,13 +44,42 @@ dtc_copy_drop_desc(unsigned int i)
 	return i < DTC_COPY_DROP_MAX ? drop_desc[i] : "?";
 }
 
+/* The kernel side of each af_packet capture port: its sockets, found once, and their drops
+ * accumulated (a PACKET_STATISTICS read resets the kernel's counters). */
+static struct dtc_afp_drops kside[RTE_MAX_ETHPORTS];
+static bool kside_found[RTE_MAX_ETHPORTS];
+
 static void
 port_add(uint16_t port, struct dtc_copy_totals *t)
 {
+	struct dtc_copy_port_loss *l;
 	struct rte_eth_stats ps;
 
+	if (port >= RTE_MAX_ETHPORTS || t->n_ports >= RTE_DIM(t->ports))
+		return;
+	l = &t->ports[t->n_ports++];
+	memset(l, 0, sizeof(*l));
+	l->port = port;
+	if (!kside_found[port]) {
+		int n = dtc_afp_find(&kside[port], port);
+
+		kside_found[port] = true;
+		if (kside[port].is_afp)
+			COPY_LOG(INFO, "port %u: af_packet, kernel ring drops read from %d socket(s)",
+				port, n);
+	}
+	if (kside[port].is_afp) {
+		l->af_packet = true;
+		l->kernel_drops = dtc_afp_read(&kside[port]);
+		l->kernel_packets = kside[port].packets;
+		t->port_kernel_drops += l->kernel_drops;
+	}
 	if (rte_eth_stats_get(port, &ps) != 0)
 		return;
+	l->ipackets = ps.ipackets;
+	l->imissed = ps.imissed;
+	l->rx_nombuf = ps.rx_nombuf;
+	l->ierrors = ps.ierrors;
 	t->port_imissed += ps.imissed;
 	t->port_rx_nombuf += ps.rx_nombuf;
 	t->port_ierrors += ps.ierrors;
@@ -133,6 +163,10 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 	t->offline_passes = a->off.passes;
 	for (i = 0; i < RTE_MAX_LCORE; i++)
 		t->idle_sleeps += a->idle_sleeps[i];
+	if (a->mp != NULL) {
+		t->mbufs = a->mp->size;
+		t->mbufs_in_use = rte_mempool_in_use_count(a->mp);
+	}
 	port_losses(a, t);
 }
 
@@ -173,7 +207,7 @@ ended(const struct dtc_copy_totals *t)
 static uint64_t
 port_lost(const struct dtc_copy_totals *t)
 {
-	return t->port_imissed + t->port_rx_nombuf + t->port_ierrors;
+	return t->port_imissed + t->port_rx_nombuf + t->port_ierrors + t->port_kernel_drops;
 }
 
 static uint64_t
@@ -277,8 +311,14 @@ dtc_copy_stats_line(const struct dtc_copy_totals *t, const struct dtc_copy_total
 			dtc_sess_drop_name);
 		at = list_nonzero(buf, len, at, "", s->drop, DTC_SESS_DROP_MAX,
 			dtc_sess_drop_name);
-		if (port_lost(t) != 0 && at < len) {
-			w = snprintf(buf + at, len - at, " port_lost %" PRIu64, port_lost(t));
+		if (port_lost(t) != t->port_kernel_drops && at < len) {
+			w = snprintf(buf + at, len - at, " port_lost %" PRIu64,
+				port_lost(t) - t->port_kernel_drops);
+			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
+		}
+		if (t->port_kernel_drops != 0 && at < len) {
+			w = snprintf(buf + at, len - at, " port_kernel_drops %" PRIu64,
+				t->port_kernel_drops);
 			at = RTE_MIN(at + (size_t)(w > 0 ? w : 0), len);
 		}
 		if (at < len) {
@@ -353,10 +393,11 @@ dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
 	summary_list("drop", s->drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name, dtc_sess_drop_desc);
 	summary_list("not sent", s->txf, DTC_SESS_TXF_MAX, dtc_sess_txf_name, dtc_sess_txf_desc);
 	summary_list("parse", t->perr, DTC_PERR_MAX, perr_name, perr_desc);
-	if (port_lost(t) != 0)
-		COPY_LOG(INFO, "  lost on the capture ports before reading: imissed %" PRIu64
-			" (RX ring full) rx_nombuf %" PRIu64 " ierrors %" PRIu64, t->port_imissed,
-			t->port_rx_nombuf, t->port_ierrors);
+	/* always: "0 lost before reading" is a statement too */
+	COPY_LOG(INFO, "  lost on the capture ports before reading: imissed %" PRIu64
+		" (RX ring full) rx_nombuf %" PRIu64 " ierrors %" PRIu64 " port_kernel_drops %"
+		PRIu64 " (af_packet kernel ring full)", t->port_imissed, t->port_rx_nombuf,
+		t->port_ierrors, t->port_kernel_drops);
 	if (t->have_ctl)
 		COPY_LOG(INFO, "  intercepts: up %u conns %u connects %" PRIu64 " disconnects %"
 			PRIu64 " routes sent %" PRIu64 " dropped %" PRIu64 " records %" PRIu64
@@ -431,6 +472,9 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "port_imissed", t.port_imissed);
 	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
 	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
+	rte_tel_data_add_dict_u64(d, "port_kernel_drops", t.port_kernel_drops);
+	rte_tel_data_add_dict_u64(d, "mbufs", t.mbufs);
+	rte_tel_data_add_dict_u64(d, "mbufs_in_use", t.mbufs_in_use);
 	if (t.have_ctl) {
 		rte_tel_data_add_dict_u64(d, "intercepts_up", t.ctl.intercepts_up);
 		rte_tel_data_add_dict_u64(d, "intercept_conns_up", t.ctl.conns_up);
@@ -480,6 +524,57 @@ tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "queued_segs", t.sess.queued_segs);
 	dict_list(d, "", t.sess.c, DTC_SESS_C_MAX, dtc_sess_counter_name);
 	dict_list(d, "ended/", t.sess.end, DTC_SESS_END_MAX, dtc_sess_end_name);
+	return 0;
+}
+
+/* Per capture port, as parallel arrays (telemetry dicts cannot nest dicts). */
+static void
+ports_array(struct rte_tel_data *d, const char *name, const struct dtc_copy_totals *t,
+	size_t off)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	unsigned int i;
+
+	if (a == NULL)
+		return;
+	rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+	for (i = 0; i < t->n_ports; i++) {
+		uint64_t v;
+
+		if (off == offsetof(struct dtc_copy_port_loss, port))
+			v = t->ports[i].port;
+		else if (off == offsetof(struct dtc_copy_port_loss, af_packet))
+			v = t->ports[i].af_packet;
+		else
+			memcpy(&v, (const uint8_t *)&t->ports[i] + off, sizeof(v));
+		rte_tel_data_add_array_u64(a, v);
+	}
+	if (rte_tel_data_add_dict_container(d, name, a, 0) != 0)
+		rte_tel_data_free(a);
+}
+
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct dtc_copy_totals t;
+
+	if (!snapshot(&t))
+		return -EAGAIN;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "port_imissed", t.port_imissed);
+	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", t.port_rx_nombuf);
+	rte_tel_data_add_dict_u64(d, "port_ierrors", t.port_ierrors);
+	rte_tel_data_add_dict_u64(d, "port_kernel_drops", t.port_kernel_drops);
+#define PA(f) ports_array(d, #f, &t, offsetof(struct dtc_copy_port_loss, f))
+	PA(port);
+	PA(af_packet);
+	PA(ipackets);
+	PA(imissed);
+	PA(rx_nombuf);
+	PA(ierrors);
+	PA(kernel_drops);
+	PA(kernel_packets);
+#undef PA
 	return 0;
 }
 
@@ -593,6 +688,9 @@ dtc_copy_telemetry_init(void)
 	rc |= rte_telemetry_register_cmd("/dtc/copy/lag", tel_lag,
 		"Copy lag per request (capture to release): percentiles, histogram, "
 		"release reasons, test-path RTT. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/copy/ports", tel_ports,
+		"Capture ports: frames lost before reading (NIC, af_packet kernel ring), "
+		"in all and per port. No parameters");
 	rc |= rte_telemetry_register_cmd("/dtc/copy/intercepts", tel_intercepts,
 		"Control channel client: connections, routes, records. No parameters");
 	return rc == 0 ? 0 : -EINVAL;

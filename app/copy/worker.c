@@ -18,6 +18,7 @@
 #include <rte_ring.h>
 
 #include "copy_dp.h"
+#include "compare.h"
 
 static struct rte_ring *
 worker_ring(const char *what, uint16_t id, unsigned int count, unsigned int esize, int socket,
@@ -175,6 +176,7 @@ dtc_copy_worker_poll(struct dtc_copy_worker *w, uint64_t now_us)
 	dtc_sess_flush(w->eng);
 	if (w->ctl_tx != NULL)
 		work += worker_ctl_tx(w);
+	dtc_copy_cmp_poll(dtc_copy_cmp_worker(w->id));
 	return work;
 }
 

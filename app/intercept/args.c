@@ -32,6 +32,7 @@ enum {
 	OPT_STATS_INTERVAL,
 	OPT_IDLE_SLEEP,
 	OPT_CONFIG,
+	OPT_IFACE,
 	OPT_SECRET,
 	OPT_MAX
 };
@@ -48,6 +49,9 @@ enum {
 	O("ip", OPT_IP, required_argument, "ADDR", \
 		"this host's IPv4 address on the DPDK port: answer ARP and ICMP echo\n" \
 		"for it (default: answer nothing)") \
+	O("iface", OPT_IFACE, required_argument, "NAME", \
+		"capture on Linux interface NAME: an af_packet port with a 32 MiB\n" \
+		"ring, the --rx-port (default: only the EAL's own ports)") \
 	O("rx-port", OPT_RX_PORT, required_argument, "N", \
 		"DPDK port receiving the test server's responses (default 0)") \
 	S("Control channel (copiers connect here)") \
@@ -236,7 +240,13 @@ set_option(struct dtc_opts_ctx *p, int code, const char *v)
 	case OPT_RX_PORT:
 		rc = dtc_opts_u32(p, code, v, 0, RTE_MAX_ETHPORTS - 1, &x);
 		o->rx_port = (uint16_t)x;
+		o->rx_port_given = true;
 		return rc;
+	case OPT_IFACE:
+		if (dtc_parse_iface_list(v, &o->iface, 1) != 1)
+			return dtc_opts_fail(p, code, v, "expected an interface name, 1 to 15 "
+				"characters");
+		return 0;
 	case 'p':
 		rc = dtc_opts_u32(p, code, v, 1, 65535, &x);
 		o->port = (uint16_t)x;

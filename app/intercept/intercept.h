@@ -47,6 +47,8 @@ struct icpt_opts {
 	bool have_ip;
 	rte_be32_t ip;               /* --ip, network order */
 	uint16_t rx_port;            /* --rx-port (0) */
+	bool rx_port_given;
+	char iface[16];              /* --iface: an af_packet port added ("" = none) */
 	/* control channel */
 	uint16_t port;               /* -p (36524) */
 	uint8_t bind_family;         /* -b: 0 = any (IPv4 0.0.0.0) */

@@ -219,8 +219,9 @@ main(int argc, char **argv)
 	struct rte_ether_addr mac;
 	struct dtc_filter *filter;
 	struct rte_mempool *mp;
-	struct dtc_argv av;
-	char err[512];
+	struct dtc_argv av, eal;
+	const char *iface;
+	char err[512], afp_note[1024];
 	int split, rc;
 	unsigned int rx_lcore;
 	char *prog, *dashes = NULL, **eal_argv;
@@ -260,12 +261,21 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: log file %s: %s\n", prog, opts.log_file, strerror(-rc));
 		return 1;
 	}
+	/* af_packet vdevs get a ring sized for a mirror unless the user sized it; --iface
+	 * becomes such a vdev. */
+	iface = opts.iface;
+	rc = dtc_eal_args_fixup(split, av.argv, &iface, opts.iface[0] != '\0' ? 1 : 0, &eal,
+		afp_note, sizeof(afp_note));
+	if (rc != 0) {
+		fprintf(stderr, "%s: EAL arguments: %s\n", prog, strerror(-rc));
+		return 1;
+	}
 	/* The EAL permutes and overwrites its argv: give it a copy of the pointers. */
-	eal_argv = calloc((size_t)split + 1, sizeof(char *));
+	eal_argv = calloc((size_t)eal.argc + 1, sizeof(char *));
 	if (eal_argv == NULL)
 		return 1;
-	memcpy(eal_argv, av.argv, sizeof(char *) * (size_t)split);
-	if (rte_eal_init(split, eal_argv) < 0) {
+	memcpy(eal_argv, eal.argv, sizeof(char *) * (size_t)eal.argc);
+	if (rte_eal_init(eal.argc, eal_argv) < 0) {
 		fprintf(stderr, "%s: EAL initialisation failed: %s\n", prog,
 			rte_strerror(rte_errno));
 		return 1;
@@ -275,6 +285,19 @@ main(int argc, char **argv)
 		dtc_icpt_logtype = RTE_LOGTYPE_USER1;
 	dtc_clock_init();
 	dtc_signals_install();
+	if (afp_note[0] != '\0')
+		ICPT_LOG(NOTICE, "af_packet capture ring sized for a mirror (%u MiB; give "
+			"framecnt= to choose): %s", DTC_AFP_RING_BYTES >> 20, afp_note);
+	if (opts.iface[0] != '\0') {
+		uint16_t id;
+
+		if (rte_eth_dev_get_port_by_name("net_af_packet_dtc0", &id) != 0)
+			die("--iface %s: no port was created (see the EAL's message above)",
+				opts.iface);
+		if (!opts.rx_port_given)
+			opts.rx_port = id;
+		ICPT_LOG(NOTICE, "--iface %s is port %u", opts.iface, id);
+	}
 	filter = check_after_eal(prog);
 	if (opts.pid_file != NULL && (rc = dtc_pidfile_write(opts.pid_file)) != 0)
 		die("pid file %s: %s", opts.pid_file, strerror(-rc));
@@ -333,6 +356,7 @@ main(int argc, char **argv)
 	rte_eal_cleanup();
 	dtc_log_close();
 	dtc_argv_free(&av);
+	dtc_argv_free(&eal);
 	free(eal_argv);
 	return 0;
 }

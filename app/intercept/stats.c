@@ -17,6 +17,7 @@
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
+#include "dtc_app.h"
 #include "intercept.h"
 
 #define SNAP_CONNS 128               /* copiers listed in telemetry */
@@ -30,6 +31,9 @@ struct icpt_snap {
 	/* Lost before we read them: the NIC ring was full (imissed), no mbuf (rx_nombuf),
 	 * bad frames (ierrors).  Read from the port: the PMD counts them, we cannot. */
 	uint64_t port_imissed, port_ierrors, port_rx_nombuf;
+	/* ... and what its af_packet kernel ring dropped, full (PACKET_STATISTICS). */
+	uint64_t port_ipackets, port_kernel_drops, port_kernel_packets;
+	bool af_packet;
 	uint32_t routes, held, conns;
 	unsigned int n_ci;
 	struct icpt_conn_info ci[SNAP_CONNS];
@@ -37,6 +41,9 @@ struct icpt_snap {
 
 static struct icpt_snap snap;
 static rte_spinlock_t snap_lock = RTE_SPINLOCK_INITIALIZER;
+static struct dtc_afp_drops kside;   /* main lcore only */
+static bool kside_found;
+static uint16_t ctx_port;
 
 static void
 snap_fill(struct icpt_ctx *ctx, struct icpt_snap *s)
@@ -56,7 +63,21 @@ snap_fill(struct icpt_ctx *ctx, struct icpt_snap *s)
 	s->held = icpt_rt_held_count(ctx->rt);
 	s->conns = icpt_server_conns(ctx->srv);
 	s->n_ci = icpt_server_conn_info(ctx->srv, s->ci, SNAP_CONNS);
+	if (!kside_found) {
+		int n = dtc_afp_find(&kside, ctx->o->rx_port);
+
+		kside_found = true;
+		if (kside.is_afp)
+			ICPT_LOG(NOTICE, "port %u: af_packet, kernel ring drops read from %d "
+				"socket(s)", ctx->o->rx_port, n);
+	}
+	if (kside.is_afp) {
+		s->af_packet = true;
+		s->port_kernel_drops = dtc_afp_read(&kside);
+		s->port_kernel_packets = kside.packets;
+	}
 	if (rte_eth_stats_get(ctx->o->rx_port, &ps) == 0) {
+		s->port_ipackets = ps.ipackets;
 		s->port_imissed = ps.imissed;
 		s->port_ierrors = ps.ierrors;
 		s->port_rx_nombuf = ps.rx_nombuf;
@@ -121,6 +142,7 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "port_imissed", s->port_imissed);
 	rte_tel_data_add_dict_u64(d, "port_ierrors", s->port_ierrors);
 	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", s->port_rx_nombuf);
+	rte_tel_data_add_dict_u64(d, "port_kernel_drops", s->port_kernel_drops);
 	for (i = 0; i < DTC_CAP_STAT_MAX; i++)
 		rte_tel_data_add_dict_u64(d, dtc_cap_stat_name(i), s->cap[i]);
 	for (i = 0; i < ICPT_RX_STAT_MAX; i++)
@@ -147,12 +169,43 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The capture port: what it lost before we read it (the names of /dtc/copy/ports). */
+static int
+tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct icpt_snap *s = malloc(sizeof(*s));
+
+	if (s == NULL)
+		return -ENOMEM;
+	rte_spinlock_lock(&snap_lock);
+	*s = snap;
+	rte_spinlock_unlock(&snap_lock);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_u64(d, "port", ctx_port);
+	rte_tel_data_add_dict_u64(d, "af_packet", s->af_packet);
+	rte_tel_data_add_dict_u64(d, "ipackets", s->port_ipackets);
+	rte_tel_data_add_dict_u64(d, "port_imissed", s->port_imissed);
+	rte_tel_data_add_dict_u64(d, "port_rx_nombuf", s->port_rx_nombuf);
+	rte_tel_data_add_dict_u64(d, "port_ierrors", s->port_ierrors);
+	rte_tel_data_add_dict_u64(d, "port_kernel_drops", s->port_kernel_drops);
+	rte_tel_data_add_dict_u64(d, "kernel_packets", s->port_kernel_packets);
+	free(s);
+	return 0;
+}
+
 int
 icpt_stats_init(struct icpt_ctx *ctx)
 {
+	int rc;
+
+	ctx_port = ctx->o->rx_port;
 	icpt_stats_snapshot(ctx);
-	return rte_telemetry_register_cmd("/dtc/intercept/stats", tel_stats,
+	rc = rte_telemetry_register_cmd("/dtc/intercept/stats", tel_stats,
 		"dpdk-intercept counters and per-copier records. No parameters");
+	rc |= rte_telemetry_register_cmd("/dtc/intercept/ports", tel_ports,
+		"The capture port: frames lost before reading (NIC, af_packet kernel ring). "
+		"No parameters");
+	return rc;
 }
 
 void
@@ -169,7 +222,7 @@ icpt_stats_log(struct icpt_ctx *ctx, const char *what)
 		" conns=%u accepted=%" PRIu64 " refused=%" PRIu64 " refused_full=%" PRIu64
 		" malformed=%" PRIu64 " stalled=%" PRIu64 " overflow=%" PRIu64 " not_ipv4=%"
 		PRIu64 " ring_full=%" PRIu64 " port_imissed=%" PRIu64 " port_ierrors=%" PRIu64
-		" port_rx_nombuf=%" PRIu64, what,
+		" port_rx_nombuf=%" PRIu64 " port_kernel_drops=%" PRIu64, what,
 		s.cap[DTC_CAP_STAT_rx], s.cap[DTC_CAP_STAT_matched], s.cap[DTC_CAP_STAT_filter_miss],
 		s.cap[DTC_CAP_STAT_parse_err], s.srv[ICPT_SRV_records_routed],
 		s.srv[ICPT_SRV_unrouted], s.rt[ICPT_RT_held], s.rt[ICPT_RT_held_delivered],
@@ -178,7 +231,7 @@ icpt_stats_log(struct icpt_ctx *ctx, const char *what)
 		s.icmp_replies, s.conns, s.srv[ICPT_SRV_accepted], s.srv[ICPT_SRV_refused],
 		s.srv[ICPT_SRV_refused_full], s.srv[ICPT_SRV_malformed], s.srv[ICPT_SRV_stalled],
 		s.srv[ICPT_SRV_overflow], s.rx[ICPT_RX_not_ipv4], s.rx[ICPT_RX_ring_full],
-		s.port_imissed, s.port_ierrors, s.port_rx_nombuf);
+		s.port_imissed, s.port_ierrors, s.port_rx_nombuf, s.port_kernel_drops);
 	for (i = 0; i < s.n_ci; i++)
 		ICPT_LOG(NOTICE, "%s: copier %s routes=%u records=%" PRIu64 " frames=%" PRIu64
 			" overflow=%" PRIu64 " bytes=%" PRIu64, what, s.ci[i].peer, s.ci[i].routes,

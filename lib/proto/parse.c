@@ -251,9 +251,18 @@ parse_l4(const uint8_t *b, uint32_t limit, uint32_t off, uint32_t l4_len, uint8_
 static inline void
 addr4_load(union dtc_addr *a, const uint8_t *p)
 {
+	uint32_t v;
+
+	/* Two 8-byte stores: the front reads the address back as 64-bit words, and a load
+	 * spanning smaller stores cannot be forwarded from them (a32[0] is the first half of
+	 * a64[0]). */
+	memcpy(&v, p, 4);
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	a->a64[0] = v;
+#else
+	a->a64[0] = (uint64_t)v << 32;
+#endif
 	a->a64[1] = 0;
-	a->a32[1] = 0;
-	memcpy(&a->a32[0], p, 4);
 }
 
 static int

@@ -134,6 +134,9 @@ struct dtc_seg {
  * endpoints): the engine then updates it per changed field instead of summing the payload.
  */
 #define DTC_SEG_F_CSUM_OK 0x01
+/* Not client data: a segment of the online server to the client (its key is the session's,
+ * as the client's would be), for the comparison (conf.online_answers). */
+#define DTC_SEG_F_ONLINE 0x02
 
 #define DTC_MBUF_PRIV_SIZE RTE_ALIGN_CEIL(sizeof(struct dtc_seg), RTE_MBUF_PRIV_ALIGN)
 
@@ -325,6 +328,8 @@ const char *dtc_sess_txf_desc(unsigned int i);
 /* ------------------------------------------------------------------ */
 /* Configuration. */
 
+struct dtc_cmp_pairs;
+
 /* Transmit a burst of complete Ethernet frames; returns how many were taken (the engine frees
  * the rest and counts them as DTC_SESS_TXF_tx_full). */
 typedef uint16_t (*dtc_sess_tx_fn)(void *arg, struct rte_mbuf **pkts, uint16_t n);
@@ -347,11 +352,14 @@ struct dtc_sess_conf {
 	bool gradual;                   /* -g: ramp the kept share from 1 % to 100 % over 100 s */
 	bool full_sessions_only;        /* -O: never synthesize a SYN */
 	bool no_wait;                   /* -W: do not wait for the response to the last request */
+	bool online_answers;            /* the front keeps the online server's segments too
+					 * (DTC_SEG_F_ONLINE), for --compare */
 	uint32_t max_lag_us;            /* --max-lag: a session whose next request has waited
 					 * this long since its capture releases it ahead of the
 					 * answer (catch-up); 0 = never (5 ms) */
 	uint32_t close_quiet_ms;        /* a FIN/RST waiting for the answer goes after this much
-					 * quiet from the test server (200 ms) */
+					 * quiet from the test server (1.5 s: longer than a test
+					 * server's retransmission timeouts, 0.2 + 0.4 + 0.8 s) */
 	/* TCP behaviour */
 	uint16_t mss;                   /* -D: MSS option of synthesized SYNs (1460) */
 	uint16_t mtu;                   /* -M: split captured segments longer than this (1500) */
@@ -383,6 +391,7 @@ struct dtc_sess_conf {
 	void *tx_arg;
 	dtc_sess_route_fn route;
 	void *route_arg;
+	struct dtc_cmp_pairs *cmp;      /* online/test comparison (dtc_compare.h); NULL = off */
 };
 
 /* Defaults for everything (maps, pool, callbacks and mempool left empty). */
@@ -434,6 +443,7 @@ void dtc_front_endpoint(const struct dtc_front *f, uint8_t family, const union d
 struct dtc_front_stats {
 	uint64_t kept;
 	uint64_t replicas;
+	uint64_t online;             /* online server segments passed on (online_answers) */
 	uint64_t drop[DTC_SESS_DROP_MAX];
 };
 

@@ -16,6 +16,7 @@
 #include <rte_prefetch.h>
 
 #include "sess_tcp.h"
+#include "compare_private.h"
 
 #define MAX_TIMEOUT_MS (24u * 3600 * 1000)
 #define COLLISION_PROBES 64
@@ -43,7 +44,7 @@ dtc_sess_conf_defaults(struct dtc_sess_conf *c)
 	c->max_sessions = 65536;
 	c->max_seg_per_sess = 1024;
 	c->max_lag_us = 5000;
-	c->close_quiet_ms = 200;
+	c->close_quiet_ms = 1500;
 	c->max_seg_total = 262144;
 	c->socket_id = SOCKET_ID_ANY;
 	c->n_workers = 1;
@@ -257,6 +258,7 @@ sess_end(struct dtc_sess_engine *e, struct dtc_sess *s, enum dtc_sess_end why, b
 
 	if (s->state != SS_SYN_SENT && s->state != SS_ESTAB)
 		return;
+	sess_cmp_end(e, s);
 	if (rst)
 		tx_ctl(e, s, s->state == SS_ESTAB ? DTC_TCP_RST | DTC_TCP_ACK : DTC_TCP_RST,
 			s->snd_nxt);
@@ -530,6 +532,10 @@ client_one(struct dtc_sess_engine *e, struct rte_mbuf *m)
 	bool collision;
 	int round;
 
+	if (unlikely(seg->sflags & DTC_SEG_F_ONLINE)) {
+		sess_cmp_online(e, m); /* consumes m; not a client segment */
+		return;
+	}
 	CNT(e, seg_in);
 	if (!seg_sane(e, m, seg)) {
 		DROP(e, bad_segment);
@@ -596,6 +602,7 @@ uint16_t
 dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n,
 	uint64_t now_us)
 {
+	uint32_t hash[BULK], cand[BULK];
 	uint16_t done;
 
 	set_now(e, now_us);
@@ -606,15 +613,8 @@ dtc_sess_client_burst(struct dtc_sess_engine *e, struct rte_mbuf **m, uint16_t n
 		for (i = 0; i < k; i++)
 			rte_prefetch0(dtc_seg_of(b[i]));
 		for (i = 0; i < k; i++)
-			rte_prefetch0(&e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask]);
-		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[dtc_seg_of(b[i])->flow_hash & e->bmask];
-
-			if (idx != SESS_NIL) {
-				sess_prefetch(&e->s[idx]);
-				rte_prefetch0(&e->tn[idx]);
-			}
-		}
+			hash[i] = dtc_seg_of(b[i])->flow_hash;
+		table_prefetch_burst(e, hash, k, cand);
 		for (i = 0; i < k; i++)
 			client_one(e, b[i]);
 		done += k;
@@ -650,7 +650,7 @@ uint16_t
 dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_t n,
 	uint64_t now_us)
 {
-	uint32_t hash[BULK];
+	uint32_t hash[BULK], cand[BULK];
 	uint16_t done;
 
 	set_now(e, now_us);
@@ -658,21 +658,12 @@ dtc_sess_resp_burst(struct dtc_sess_engine *e, const struct dtc_resp *r, uint16_
 		uint16_t k = RTE_MIN((uint16_t)(n - done), (uint16_t)BULK), i;
 		const struct dtc_resp *b = r + done;
 
-		for (i = 0; i < k; i++) {
+		for (i = 0; i < k; i++)
 			hash[i] = dtc_flow_hash(&b[i].key, e->conf.seed);
-			rte_prefetch0(&e->bucket[hash[i] & e->bmask]);
-		}
-		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[hash[i] & e->bmask];
-
-			if (idx != SESS_NIL) {
-				sess_prefetch(&e->s[idx]);
-				rte_prefetch0(&e->tn[idx]);
-			}
-		}
+		table_prefetch_burst(e, hash, k, cand);
 		/* The acknowledged segment is freed: its mbuf went cold since it was sent. */
 		for (i = 0; i < k; i++) {
-			uint32_t idx = e->bucket[hash[i] & e->bmask];
+			uint32_t idx = cand[i];
 
 			if (idx != SESS_NIL && e->s[idx].qhead != NULL) {
 				rte_prefetch0(e->s[idx].qhead);

@@ -14,6 +14,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include <rte_errno.h>
@@ -80,26 +81,15 @@ dtc_front_stats(const struct dtc_front *f, struct dtc_front_stats *s)
 	*s = f->st;
 }
 
-static inline uint64_t
-addr_hash64(const union dtc_addr *a, uint32_t extra, uint32_t seed)
-{
-	uint32_t h1 = rte_hash_crc_8byte(a->a64[0], seed);
-	uint32_t h2;
-
-	h1 = rte_hash_crc_8byte(a->a64[1], h1);
-	h2 = rte_hash_crc_4byte(extra, h1 ^ 0x5bd1e995u);
-	h1 = rte_hash_crc_4byte(extra, h1);
-	return ((uint64_t)h1 << 32) | h2;
-}
-
-/* Pool address number i (0 <= i < total) of a family. */
+/* Pool address number i (0 <= i < total) of a family, as its two 64-bit words (composed in
+ * registers: the caller hashes them before storing them). */
 static void
-pool_addr(const struct dtc_front *f, uint8_t fam, uint64_t i, union dtc_addr *out)
+pool_addr_w(const struct dtc_front *f, uint8_t fam, uint64_t i, uint64_t *w0, uint64_t *w1)
 {
 	const struct dtc_pool_range *r = fam == 4 ? f->pool.r4 : f->pool.r6;
 	const uint64_t *cum = fam == 4 ? f->cum4 : f->cum6;
 	unsigned int n = fam == 4 ? f->pool.n4 : f->pool.n6, lo = 0, hi = n - 1;
-	uint64_t off;
+	uint64_t off, b0, b1;
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
@@ -110,26 +100,38 @@ pool_addr(const struct dtc_front *f, uint8_t fam, uint64_t i, union dtc_addr *ou
 			lo = mid + 1;
 	}
 	off = i - (lo > 0 ? cum[lo - 1] : 0);
-	*out = r[lo].base;
-	if (fam == 4)
-		out->a32[0] = rte_cpu_to_be_32(rte_be_to_cpu_32(r[lo].base.a32[0]) + (uint32_t)off);
-	else
-		out->a64[1] = rte_cpu_to_be_64(rte_be_to_cpu_64(r[lo].base.a64[1]) + off);
+	b0 = r[lo].base.a64[0];
+	b1 = r[lo].base.a64[1];
+	if (fam == 4) {
+		union dtc_addr a;
+
+		a.a64[0] = b0;
+		a.a32[0] = rte_cpu_to_be_32(rte_be_to_cpu_32(r[lo].base.a32[0]) + (uint32_t)off);
+		b0 = a.a64[0];
+	} else {
+		b1 = rte_cpu_to_be_64(rte_be_to_cpu_64(b1) + off);
+	}
+	*w0 = b0;
+	*w1 = b1;
 }
 
-void
-dtc_front_endpoint(const struct dtc_front *f, uint8_t family, const union dtc_addr *addr,
-	rte_be16_t port, unsigned int replica, union dtc_addr *out, rte_be16_t *out_port)
+/* The rewritten endpoint, its address as two 64-bit words. */
+static inline void
+endpoint_w(const struct dtc_front *f, uint8_t family, uint64_t a0, uint64_t a1,
+	rte_be16_t port, unsigned int replica, uint64_t *w0, uint64_t *w1, rte_be16_t *out_port)
 {
 	uint64_t total = family == 4 ? f->pool.total4 : f->pool.total6;
 	uint32_t idx = replica + (uint32_t)f->c.port_offset * 1024u;
 
 	if (f->have_pool && total != 0) {
-		uint64_t h = addr_hash64(addr, replica, f->c.seed);
+		uint32_t h1 = rte_hash_crc_8byte(a1, rte_hash_crc_8byte(a0, f->c.seed));
+		uint64_t h = ((uint64_t)rte_hash_crc_4byte(replica, h1) << 32) |
+			rte_hash_crc_4byte(replica, h1 ^ 0x5bd1e995u);
 
-		pool_addr(f, family, (uint64_t)(((unsigned __int128)h * total) >> 64), out);
+		pool_addr_w(f, family, (uint64_t)(((unsigned __int128)h * total) >> 64), w0, w1);
 	} else {
-		*out = *addr;
+		*w0 = a0;
+		*w1 = a1;
 	}
 	if (idx == 0) {
 		*out_port = port;
@@ -141,6 +143,17 @@ dtc_front_endpoint(const struct dtc_front *f, uint8_t family, const union dtc_ad
 		p = 1024 + (base + shift) % PORT_SPACE;
 		*out_port = rte_cpu_to_be_16((uint16_t)p);
 	}
+}
+
+void
+dtc_front_endpoint(const struct dtc_front *f, uint8_t family, const union dtc_addr *addr,
+	rte_be16_t port, unsigned int replica, union dtc_addr *out, rte_be16_t *out_port)
+{
+	uint64_t w0, w1;
+
+	endpoint_w(f, family, addr->a64[0], addr->a64[1], port, replica, &w0, &w1, out_port);
+	out->a64[0] = w0;
+	out->a64[1] = w1;
 }
 
 /* -r / -g: keep a deterministic share of original client endpoints. */
@@ -189,31 +202,59 @@ csum_rewrite(struct rte_mbuf *m, struct dtc_seg *seg, const struct dtc_pkt_info 
 	seg->sflags |= DTC_SEG_F_CSUM_OK;
 }
 
+/* dtc_flow_hash of the key (c0, c1, s0, s1, w4) given as its five 64-bit words, and
+ * dtc_endpoint_hash of (c0, c1, port): computed in registers, so that nothing just stored is
+ * loaded back (a load spanning several smaller stores waits for them to reach the cache). */
+static inline uint32_t
+key_hash_w(uint64_t c0, uint64_t c1, uint64_t s0, uint64_t s1, uint64_t w4, uint32_t seed)
+{
+	uint32_t h = rte_hash_crc_8byte(c0, seed);
+
+	h = rte_hash_crc_8byte(c1, h);
+	h = rte_hash_crc_8byte(s0, h);
+	h = rte_hash_crc_8byte(s1, h);
+	return rte_hash_crc_8byte(w4, h);
+}
+
+/* The last word of a struct dtc_flow_key: ports, family, pad (little-endian layout). */
+static inline uint64_t
+key_w4(rte_be16_t cport, rte_be16_t sport, uint8_t family, uint16_t pad01)
+{
+	return (uint64_t)cport | (uint64_t)sport << 16 | (uint64_t)family << 32 |
+		(uint64_t)pad01 << 40;
+}
+
 static void
 seg_fill(const struct dtc_front *f, struct dtc_seg *seg, const struct dtc_pkt_info *pi,
 	int x, unsigned int replica)
 {
 	const struct dtc_xfer *xf = &f->c.xfer[x];
-	struct dtc_flow_key o;
+	uint64_t p0 = pi->src.a64[0], p1 = pi->src.a64[1];
+	uint64_t c0, c1, s0 = xf->target_addr.a64[0], s1 = xf->target_addr.a64[1], w4;
+	uint64_t *kw = (uint64_t *)&seg->key;
+	rte_be16_t cport;
+	uint32_t h;
 
+	RTE_BUILD_BUG_ON(RTE_BYTE_ORDER != RTE_LITTLE_ENDIAN);
+	RTE_BUILD_BUG_ON(sizeof(seg->key) != 40 ||
+		offsetof(struct dtc_flow_key, client_port) != 32 ||
+		offsetof(struct dtc_flow_key, server_port) != 34 ||
+		offsetof(struct dtc_flow_key, family) != 36 ||
+		offsetof(struct dtc_flow_key, pad) != 37);
 	memset(seg, 0, sizeof(*seg));
-	seg->key.family = pi->family;
-	dtc_front_endpoint(f, pi->family, &pi->src, pi->sport, replica, &seg->key.client,
-		&seg->key.client_port);
-	seg->key.server = xf->target_addr;
-	seg->key.server_port = xf->target_port;
+	endpoint_w(f, pi->family, p0, p1, pi->sport, replica, &c0, &c1, &cport);
+	w4 = key_w4(cport, xf->target_port, pi->family, 0);
+	kw[0] = c0;
+	kw[1] = c1;
+	kw[2] = s0;
+	kw[3] = s1;
+	kw[4] = w4;
 	/* The original 4-tuple and the replica: who the session really belongs to. */
-	memset(&o, 0, sizeof(o));
-	o.client = pi->src;
-	o.server = pi->dst;
-	o.client_port = pi->sport;
-	o.server_port = pi->dport;
-	o.family = pi->family;
-	o.pad[0] = (uint8_t)replica;
-	o.pad[1] = (uint8_t)(replica >> 8);
-	seg->origin = dtc_flow_hash(&o, f->c.seed);
-	seg->owner_hash = dtc_endpoint_hash(&seg->key.client, seg->key.client_port, f->c.seed);
-	seg->flow_hash = dtc_flow_hash(&seg->key, f->c.seed);
+	seg->origin = key_hash_w(p0, p1, pi->dst.a64[0], pi->dst.a64[1],
+		key_w4(pi->sport, pi->dport, pi->family, (uint16_t)replica), f->c.seed);
+	h = rte_hash_crc_8byte(c1, rte_hash_crc_8byte(c0, f->c.seed));
+	seg->owner_hash = rte_hash_crc_2byte(cport, h);
+	seg->flow_hash = key_hash_w(c0, c1, s0, s1, w4, f->c.seed);
 	seg->seq = pi->seq;
 	seg->ack = pi->ack;
 	if (pi->opts.present & DTC_OPT_TS) {
@@ -232,6 +273,61 @@ seg_fill(const struct dtc_front *f, struct dtc_seg *seg, const struct dtc_pkt_in
 	seg->xfer = (uint8_t)x;
 }
 
+/*
+ * --compare: a segment of the online server to a client of a -x map goes, with the key of the
+ * client's copied session (one per replica), to the session's worker, which pairs its bytes
+ * with the request they answer (dtc_compare.h).  Counted in online, not in kept or the drops.
+ */
+static unsigned int
+front_online(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt_info *pi,
+	uint64_t now_us, struct rte_mbuf **out, uint16_t *worker)
+{
+	struct dtc_pkt_info rev = *pi;
+	unsigned int r, n = 0;
+	int x;
+
+	x = dtc_xfer_match(f->c.xfer, f->c.n_xfer, pi->family, &pi->src, pi->sport);
+	if (x < 0 || pi->is_frag || pi->tcp_hlen < 20 ||
+			(uint32_t)pi->l4_off + pi->tcp_hlen + pi->payload_len > m->pkt_len ||
+			(pi->payload_len == 0 && !(pi->tcp_flags & DTC_TCP_RST))) {
+		f->st.drop[DTC_SESS_DROP_not_client]++;
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	/* as the client's segment would be: the same sampling, endpoints and origin */
+	rev.src = pi->dst;
+	rev.dst = pi->src;
+	rev.sport = pi->dport;
+	rev.dport = pi->sport;
+	if (!sampled(f, &rev, now_us)) {
+		f->st.drop[DTC_SESS_DROP_sampled_out]++;
+		rte_pktmbuf_free(m);
+		return 0;
+	}
+	rte_pktmbuf_adj(m, pi->l4_off);
+	if (m->pkt_len > (uint32_t)pi->tcp_hlen + pi->payload_len)
+		rte_pktmbuf_trim(m, (uint16_t)(m->pkt_len - pi->tcp_hlen - pi->payload_len));
+	for (r = 0; r < f->c.multiply; r++) {
+		struct rte_mbuf *c = r + 1 < f->c.multiply ?
+			rte_pktmbuf_copy(m, f->c.mp, 0, UINT32_MAX) : m;
+
+		if (c == NULL) {
+			f->st.drop[DTC_SESS_DROP_no_mbuf]++;
+			continue;
+		}
+		seg_fill(f, dtc_seg_of(c), &rev, x, r);
+		dtc_seg_of(c)->seq = pi->seq;
+		dtc_seg_of(c)->ack = pi->ack;
+		dtc_seg_of(c)->sflags = DTC_SEG_F_ONLINE;
+		dtc_seg_of(c)->t_cap = (uint32_t)now_us;
+		out[n] = c;
+		worker[n] = dtc_sess_owner(dtc_seg_of(c)->owner_hash, f->c.n_workers);
+		n++;
+	}
+	f->st.online += n;
+	return n;
+}
+
 unsigned int
 dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt_info *pi,
 	uint64_t now_us, struct rte_mbuf **out, uint16_t *worker)
@@ -247,6 +343,8 @@ dtc_front_classify(struct dtc_front *f, struct rte_mbuf *m, const struct dtc_pkt
 	}
 	x = dtc_xfer_match(f->c.xfer, f->c.n_xfer, pi->family, &pi->dst, pi->dport);
 	if (x < 0) {
+		if (f->c.online_answers)
+			return front_online(f, m, pi, now_us, out, worker);
 		f->st.drop[DTC_SESS_DROP_not_client]++;
 		goto drop;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sess_tcp.h"
+#include "compare_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Client side. */
@@ -202,6 +203,7 @@ sess_queue_data(struct dtc_sess_engine *e, struct dtc_sess *s, struct rte_mbuf *
 		DROP(e, engine_full);
 		goto drop;
 	}
+	sess_cmp_client(e, s, m);
 	maxpl = (s->key.family == 4 ? e->max_payload4 : e->max_payload6) - seg->tcp_hlen;
 	if (seg->payload_len > maxpl || m->nb_segs > 1) {
 		n = seg_split(e, m, maxpl, pieces, RTE_DIM(pieces)); /* frees m when it works */
@@ -395,6 +397,7 @@ server_rst(struct dtc_sess_engine *e, struct dtc_sess *s)
 	struct rte_mbuf *m, *syn;
 	const struct dtc_seg *first;
 
+	sess_cmp_test(e, s, NULL, 0);
 	/* Drop what the old connection acknowledged (the SYN included). */
 	while ((m = s->qhead) != NULL && (dtc_seg_of(m)->payload_len == 0 ||
 			SEQ_LEQ(dtc_seg_of(m)->seq + seg_len(dtc_seg_of(m)), s->snd_una))) {
@@ -572,6 +575,7 @@ resp_data(struct dtc_sess_engine *e, struct dtc_sess *s, const struct dtc_resp *
 	}
 	if (len != 0 && SEQ_GT(r->seq + len, s->rcv_nxt)) {
 		CNT_ADD(e, resp_bytes, r->seq + len - s->rcv_nxt);
+		sess_cmp_test(e, s, r, r->seq + len - s->rcv_nxt);
 		s->fl |= SF_RESP_SEEN;
 		s->t_data = e->now;
 	}

@@ -19,6 +19,7 @@
  */
 
 #include "sess_tcp.h"
+#include "compare_private.h"
 
 uint32_t
 sess_rto_us(const struct dtc_sess_engine *e, const struct dtc_sess *s)
@@ -176,6 +177,18 @@ req_gate(struct dtc_sess_engine *e, struct dtc_sess *s, uint32_t ack, uint32_t t
 	return GATE_WAIT;
 }
 
+/* A FIN or RST that acknowledges no more than the last request's ACK (the client closes
+ * without waiting for its answer): the answers due to requests released ahead must come
+ * first, and for a RST, which would abort the test server's work on the last request, the
+ * start of that one's answer too. */
+static inline bool
+close_due(const struct dtc_sess *s)
+{
+	if ((s->fl & SF_RST_PEND) && (s->fl & SF_DATA_SENT))
+		return SEQ_LEQ(s->rcv_nxt, s->rcv_ref);
+	return SEQ_LT(s->rcv_nxt, s->rcv_ref);
+}
+
 /* The earliest of when and the deadlines a waiting request or close has (catch-up, close
  * quiet), for the session timer. */
 uint32_t
@@ -195,7 +208,8 @@ sess_gate_deadline(const struct dtc_sess_engine *e, const struct dtc_sess *s, ui
 			e->now + us_to_ticks_up(e->conf.max_lag_us - lag);
 		return TICK_AFTER(when, t) ? t : when;
 	}
-	if ((s->fl & SF_CLOSE_WAIT) && !(s->fl & SF_FIN_SENT)) {
+	if ((s->fl & (SF_FIN_PEND | SF_RST_PEND)) && !(s->fl & SF_FIN_SENT) &&
+			((s->fl & SF_CLOSE_WAIT) || close_due(s))) {
 		uint32_t t = s->t_resp + e->close_quiet_ticks;
 
 		if (!TICK_AFTER(t, e->now))
@@ -212,14 +226,21 @@ output_close(struct dtc_sess_engine *e, struct dtc_sess *s)
 	if (s->qsend != NULL || s->snd_una != s->snd_nxt || (s->fl & SF_FIN_SENT) ||
 			s->clt_nxt != s->fin_seq)
 		return;
-	if ((s->fl & SF_CLOSE_WAIT) && !e->conf.no_wait) {
-		if (answered(s, s->fin_ack) || sess_resp_ended(e, s)) {
-			CNT(e, close_answer);
+	if (!e->conf.no_wait) {
+		/* A FIN or RST that follows an answer waits for it (its ACK says how long it is);
+		 * any FIN or RST waits for the answers still due to requests released ahead
+		 * (catch-up: rcv_ref is where they end).  Not the request's silence: a FIN or RST
+		 * sent while the test server is still working through requests queued on the
+		 * connection would end that work; only a long quiet lets it go early. */
+		bool wait = (s->fl & SF_CLOSE_WAIT) ? !answered(s, s->fin_ack) :
+			close_due(s);
+
+		if (!wait) {
+			if (s->fl & SF_CLOSE_WAIT)
+				CNT(e, close_answer);
 		} else if (TICK_GEQ(e->now, s->t_resp + e->close_quiet_ticks)) {
 			CNT(e, close_quiet);
 		} else {
-			if (s->fl & SF_RESP_SEEN)
-				sess_arm_at(e, s, s->t_data + resp_end_ticks(s));
 			sess_arm_at(e, s, s->t_resp + e->close_quiet_ticks);
 			return;
 		}
@@ -280,6 +301,7 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 			break;
 		}
 		s->fl2 &= (uint16_t)~SF2_PROBE;
+		sess_cmp_sent(e, s, newreq || !(s->fl & SF_DATA_SENT));
 		if (newreq || !(s->fl & SF_DATA_SENT)) {
 			uint32_t lag = (uint32_t)e->now_us - seg->t_cap;
 
@@ -309,6 +331,7 @@ sess_output(struct dtc_sess_engine *e, struct dtc_sess *s)
 				s->rcv_ref = s->rcv_nxt;
 			}
 			s->fl |= SF_DATA_SENT;
+			sess_cmp_ref(e, s);
 		}
 		s->ref_ack = seg->ack;
 		s->fl |= SF_REF;

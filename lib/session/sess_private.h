@@ -213,8 +213,11 @@ struct dtc_sess_engine {
 	 * neighbours' nodes, which here share a few cache lines instead of each being a line of
 	 * a random session, and the wheel walks a slot without touching the sessions. */
 	struct dtc_tnode *tn;
+	/* Hash buckets, sized to the load by linear hashing (table.c): buckets [0, bmask] are
+	 * in use and [bmask + 1, bmask + bsplit] too, those below bsplit having been split. */
 	uint32_t *bucket;
 	uint32_t bmask;
+	uint32_t bsplit;
 	uint32_t max_sessions;
 	uint64_t now_us;
 	uint64_t epoch_us;           /* the first time given: ticks count from it */
@@ -227,6 +230,8 @@ struct dtc_sess_engine {
 	uint16_t n_tx;
 	uint32_t n_redirect;
 	uint32_t redir_mask;
+	uint32_t n_hashed;           /* sessions in the hash buckets */
+	uint32_t bmax;               /* buckets allocated (a power of two): the most in use */
 	struct redir_ent *redir;
 	/* derived configuration, in ticks / bytes */
 	uint32_t syn_ticks, t_ticks, k_ticks, gap_ticks, linger_ticks, recycle_ticks;
@@ -259,6 +264,11 @@ int table_init(struct dtc_sess_engine *e);
 void table_fini(struct dtc_sess_engine *e);
 uint32_t table_lookup(const struct dtc_sess_engine *e, const struct dtc_flow_key *k,
 	uint32_t hash);
+/* Buckets in use at the least (the bucket array grows from them with the load, and shrinks
+ * back to them). */
+#define TABLE_MIN_BUCKETS 1024u
+void table_prefetch_burst(const struct dtc_sess_engine *e, const uint32_t *hash, unsigned int k,
+	uint32_t *cand);
 uint32_t table_alloc(struct dtc_sess_engine *e); /* SESS_NIL when no free entry */
 void table_insert(struct dtc_sess_engine *e, uint32_t idx, uint32_t hash);
 void table_remove(struct dtc_sess_engine *e, uint32_t idx);
@@ -269,6 +279,22 @@ uint32_t redir_find(const struct dtc_sess_engine *e, uint32_t origin);
 int redir_add(struct dtc_sess_engine *e, uint32_t origin, uint32_t idx);
 void redir_del(struct dtc_sess_engine *e, uint32_t origin, uint32_t idx);
 size_t table_mem_size(const struct dtc_sess_conf *c, uint32_t *nbuckets, uint32_t *nredir);
+
+/* The bucket of a hash: the low bits, one more for a bucket already split. */
+static inline uint32_t
+table_bucket(const struct dtc_sess_engine *e, uint32_t hash)
+{
+	uint32_t b = hash & e->bmask;
+
+	return b < e->bsplit ? hash & (2 * e->bmask + 1) : b;
+}
+
+/* Buckets in use. */
+static inline uint32_t
+table_nbuckets(const struct dtc_sess_engine *e)
+{
+	return e->bmask + 1 + e->bsplit;
+}
 
 static inline bool
 key_eq(const struct dtc_flow_key *a, const struct dtc_flow_key *b)

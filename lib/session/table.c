@@ -4,9 +4,17 @@
 
 /*
  * The session table: one preallocated array of struct dtc_sess, a power-of-two array of
- * uint32 bucket heads (2 per session, so chains stay short), chains and lists linked by index.
- * Free entries are chained through hnext.  Live sessions sit on an LRU list (moved at most
- * once a second, see lru_touch), ended ones on a linger list in order of death.
+ * uint32 bucket heads (2 per session of the plan, so chains stay short), chains and lists
+ * linked by index.  Free entries are chained through hnext.  Live sessions sit on an LRU list
+ * (moved at most once a second, see lru_touch), ended ones on a linger list in order of death.
+ *
+ * The buckets in use follow the load (linear hashing): about two per hashed session, from
+ * TABLE_MIN_BUCKETS up to the whole array, so that 100 000 sessions of a plan for 2.4 million
+ * look up in 800 KB of buckets rather than 19 MB.  An insert that takes the load above one
+ * session per two buckets splits the next bucket (its chain divided between it and its twin
+ * one level up, by the next bit of the hash), a remove that takes it below one per four
+ * merges the last ones back: at most four buckets per operation, never a pause.  The array
+ * itself is allocated whole, as before, so the memory per session does not change.
  */
 
 #include <errno.h>
@@ -14,6 +22,7 @@
 
 #include <rte_errno.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 
 #include "sess_private.h"
 
@@ -64,7 +73,10 @@ table_init(struct dtc_sess_engine *e)
 		table_fini(e);
 		return -ENOMEM;
 	}
-	e->bmask = nb - 1;
+	e->bmax = nb;
+	e->bmask = RTE_MIN(nb, TABLE_MIN_BUCKETS) - 1;
+	e->bsplit = 0;
+	e->n_hashed = 0;
 	memset(e->bucket, 0xff, (size_t)nb * sizeof(uint32_t));
 	e->redir_mask = nr - 1;
 	for (i = 0; i < nr; i++)
@@ -99,7 +111,7 @@ table_fini(struct dtc_sess_engine *e)
 uint32_t
 table_lookup(const struct dtc_sess_engine *e, const struct dtc_flow_key *k, uint32_t hash)
 {
-	uint32_t i = e->bucket[hash & e->bmask];
+	uint32_t i = e->bucket[table_bucket(e, hash)];
 
 	while (i != SESS_NIL) {
 		const struct dtc_sess *s = &e->s[i];
@@ -109,6 +121,97 @@ table_lookup(const struct dtc_sess_engine *e, const struct dtc_flow_key *k, uint
 		i = s->hnext;
 	}
 	return SESS_NIL;
+}
+
+/* Split bucket bsplit: the entries whose hash has the bit above bmask set go to its twin
+ * bsplit + bmask + 1, in the same order. */
+static void
+table_split(struct dtc_sess_engine *e)
+{
+	uint32_t lo = e->bsplit, hi = lo + e->bmask + 1, i = e->bucket[lo];
+	uint32_t *plo = &e->bucket[lo], *phi = &e->bucket[hi];
+
+	while (i != SESS_NIL) {
+		struct dtc_sess *s = &e->s[i];
+		uint32_t next = s->hnext;
+
+		if (dtc_flow_hash(&s->key, e->conf.seed) & (e->bmask + 1)) {
+			*phi = i;
+			phi = &s->hnext;
+		} else {
+			*plo = i;
+			plo = &s->hnext;
+		}
+		i = next;
+	}
+	*plo = SESS_NIL;
+	*phi = SESS_NIL;
+	if (++e->bsplit == e->bmask + 1) {
+		e->bmask = 2 * e->bmask + 1;
+		e->bsplit = 0;
+	}
+}
+
+/* Merge the last bucket in use back into its twin one level down (chains are unordered:
+ * the twin's chain goes after it). */
+static void
+table_merge(struct dtc_sess_engine *e)
+{
+	uint32_t lo, hi, *p;
+
+	if (e->bsplit == 0) {
+		e->bmask >>= 1;
+		e->bsplit = e->bmask + 1;
+	}
+	e->bsplit--;
+	lo = e->bsplit;
+	hi = lo + e->bmask + 1;
+	p = &e->bucket[hi];
+	while (*p != SESS_NIL)
+		p = &e->s[*p].hnext;
+	*p = e->bucket[lo];
+	e->bucket[lo] = e->bucket[hi];
+	e->bucket[hi] = SESS_NIL;
+}
+
+/*
+ * The lookup pipeline of a burst of k hashes: every bucket is fetched, then every candidate
+ * session (the bucket's first, nearly always the one) with its timer node, then that node's
+ * neighbours on the wheel, which re-arming the timer (unlink) writes: each stage's misses
+ * overlap among the burst, and are in flight while the stage after issues.  cand[i] is the
+ * candidate of hash[i] (SESS_NIL: an empty bucket); nothing is decided from it.
+ */
+void
+table_prefetch_burst(const struct dtc_sess_engine *e, const uint32_t *hash, unsigned int k,
+	uint32_t *cand)
+{
+	unsigned int i;
+
+	for (i = 0; i < k; i++)
+		rte_prefetch0(&e->bucket[table_bucket(e, hash[i])]);
+	for (i = 0; i < k; i++) {
+		uint32_t idx = e->bucket[table_bucket(e, hash[i])];
+		const char *s = (const char *)&e->s[idx];
+
+		cand[i] = idx;
+		if (idx == SESS_NIL)
+			continue;
+		rte_prefetch0(s);
+		rte_prefetch0(s + RTE_CACHE_LINE_SIZE);
+		rte_prefetch0(s + 2 * RTE_CACHE_LINE_SIZE);
+		rte_prefetch0(&e->tn[idx]);
+	}
+	for (i = 0; i < k; i++) {
+		const struct dtc_tnode *t;
+
+		if (cand[i] == SESS_NIL)
+			continue;
+		t = &e->tn[cand[i]];
+		if (t->next < e->max_sessions)
+			rte_prefetch0(&e->tn[t->next]);
+		if (t->prev < e->max_sessions)
+			rte_prefetch0(&e->tn[t->prev]);
+	}
 }
 
 uint32_t
@@ -126,22 +229,35 @@ table_alloc(struct dtc_sess_engine *e)
 void
 table_insert(struct dtc_sess_engine *e, uint32_t idx, uint32_t hash)
 {
-	uint32_t *b = &e->bucket[hash & e->bmask];
+	uint32_t *b = &e->bucket[table_bucket(e, hash)];
+	unsigned int k;
 
 	e->s[idx].hnext = *b;
 	*b = idx;
+	e->n_hashed++;
+	/* two buckets per session: two splits per insert keep up with any growth */
+	for (k = 0; k < 2 && (uint64_t)e->n_hashed * 2 > table_nbuckets(e) &&
+			table_nbuckets(e) < e->bmax; k++)
+		table_split(e);
 }
 
 void
 table_remove(struct dtc_sess_engine *e, uint32_t idx)
 {
 	struct dtc_sess *s = &e->s[idx];
-	uint32_t *p = &e->bucket[dtc_flow_hash(&s->key, e->conf.seed) & e->bmask];
+	uint32_t *p = &e->bucket[table_bucket(e, dtc_flow_hash(&s->key, e->conf.seed))];
+	unsigned int k;
 
 	while (*p != SESS_NIL) {
 		if (*p == idx) {
 			*p = s->hnext;
 			s->hnext = SESS_NIL;
+			e->n_hashed--;
+			/* below one per four buckets: four merges per remove keep the load
+			 * above that under any shrinking */
+			for (k = 0; k < 4 && (uint64_t)e->n_hashed * 4 < table_nbuckets(e) &&
+					table_nbuckets(e) > RTE_MIN(e->bmax, TABLE_MIN_BUCKETS); k++)
+				table_merge(e);
 			return;
 		}
 		p = &e->s[*p].hnext;

@@ -667,8 +667,8 @@ report(enum bench_wl wl, uint32_t S, unsigned int L, const struct dtc_copy_plan 
 	/* engine bytes per table entry, plus the buffers the live sessions hold */
 	bps = (double)t.engine_bytes / (double)t.capacity +
 		(live != 0 ? (double)t.d.queued_segs * mbuf_size / (double)live : 0);
-	printf("{\"workload\":\"%s\",\"lcores\":%u,\"sessions\":%" PRIu64 ",", wl_name[wl], L,
-		live);
+	printf("{\"workload\":\"%s\",\"lcores\":%u,\"sessions\":%" PRIu64 ",\"huge\":%s,",
+		wl_name[wl], L, live, rte_eal_has_hugepages() ? "true" : "false");
 	printf("\"mpps\":%.3f,\"ns_per_pkt\":%.1f,\"baseline_mpps\":%.3f,\"ratio\":%.3f,",
 		med[M_OURS], 1e3 * L / med[M_OURS], med[M_BASE], med[M_OURS] / med[M_BASE]);
 	printf("\"bytes_per_session\":%.1f,\"new_sessions_per_s\":%.0f,", bps, med[M_NEW]);
@@ -711,8 +711,9 @@ report(enum bench_wl wl, uint32_t S, unsigned int L, const struct dtc_copy_plan 
 static void
 report_error(enum bench_wl wl, uint32_t S, unsigned int L, const char *why)
 {
-	printf("{\"workload\":\"%s\",\"lcores\":%u,\"sessions\":%u,\"error\":\"%s\"}\n",
-		wl_name[wl], L, S, why);
+	printf("{\"workload\":\"%s\",\"lcores\":%u,\"sessions\":%u,\"huge\":%s,"
+		"\"error\":\"%s\"}\n", wl_name[wl], L, S, rte_eal_has_hugepages() ? "true" : "false",
+		why);
 	fflush(stdout);
 }
 

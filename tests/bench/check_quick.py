@@ -19,7 +19,7 @@ import subprocess
 import sys
 
 KEYS = ["workload", "lcores", "sessions", "mpps", "ns_per_pkt", "baseline_mpps", "ratio",
-        "bytes_per_session", "new_sessions_per_s"]
+        "bytes_per_session", "new_sessions_per_s", "huge"]
 
 
 def fail(msg):
@@ -53,6 +53,8 @@ def check_line(o):
     w = o["workload"]
     if "error" in o:
         fail("%s: %s" % (w, o["error"]))
+    if o["huge"] is not False:
+        fail("%s: huge %r in a --no-huge run" % (w, o["huge"]))
     if o["lcores"] != 1:
         fail("%s: lcores %r" % (w, o["lcores"]))
     for k in ["mpps", "baseline_mpps", "ratio", "ns_per_pkt", "bytes_per_session"]:

@@ -25,7 +25,7 @@ e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/1k.bin" 8 5 20 || e2e_finish
 e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/16k.bin" 4 3 20 || e2e_finish
 online=$(e2e_log_count "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests; waiting for the copy to catch up"
-e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 e2e_check "every copied request came from the fake client $LAB_FAKE_IP" \

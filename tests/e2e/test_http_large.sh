@@ -52,7 +52,7 @@ wait "${pids[@]}" # only these: the servers and the apps are children too
 e2e_check "curl fetched every 1 MiB response" [ ! -s "$E2E_DIR/curl.log" ]
 online=$(e2e_log_count "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests; waiting for the copy to catch up"
-e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 # request line, request length (line and headers), status, body bytes: the same multiset

@@ -28,7 +28,7 @@ conns=$(e2e_log_conns "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests on $conns connections; waiting for the copy"
 e2e_check "one request per online connection ($online requests, $conns connections)" \
 	[ "$online" -gt 0 -a "$online" = "$conns" ]
-e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 # nginx's $connection_requests (the last field) is 1 for each request alone on its connection.

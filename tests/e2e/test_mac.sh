@@ -30,7 +30,7 @@ e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/index.html" 8 3 40 -H "Connection: clo
 	|| e2e_finish
 online=$(e2e_log_count "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests; waiting for the copy"
-e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 e2e_check "the copy did not add requests" [ "$E2E_TEST" -le "$E2E_EXPECTED" ]

@@ -31,7 +31,7 @@ e2e_check "redis-benchmark ran ($(tr '\r' '\n' <"$E2E_DIR/bench.log" | grep -a '
 onl_sets=$(e2e_redis_calls onl set)
 onl_keys=$(e2e_redis_cli onl DBSIZE)
 e2e_log "online redis: $onl_sets SET calls, $onl_keys keys; waiting for the copy to catch up"
-e2e_catch_up 40 "$onl_sets" cp e2e_redis_calls ts set
+e2e_catch_up 2 "$onl_sets" cp e2e_redis_calls ts set
 
 ts_sets=$(e2e_redis_calls ts set)
 ts_keys=$(e2e_redis_cli ts DBSIZE)

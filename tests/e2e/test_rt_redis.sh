@@ -45,6 +45,7 @@ e2e_copy_start cp -- -x "6379-$LAB_TS_IP:6379" -c "$LAB_FAKE_IP" -s "$LAB_AUX_CT
 run_load() {
 	local label=$1 o0 t0 o1
 	shift
+	e2e_rt_lag_mark cp
 	o0=$(e2e_redis_calls onl set)
 	t0=$(e2e_redis_calls ts set)
 	"$@"

@@ -59,12 +59,13 @@ for i in $(seq 1 30); do
 		|| e2e_fail "curl $i"
 done
 online=$(e2e_log_count "$E2E_ONL_LOG")
-e2e_catch_up 20 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 
 # Rotation as logrotate does it: rename, then SIGHUP; the app writes a new file at the path.
 log=$E2E_DIR/cp-file.log
-e2e_check "the copier logs to its file" grep -q "dtc.copy: stats:" "$log"
+e2e_check "the copier logs to its file" \
+	e2e_wait_until 15 "a stats line in $log" grep -q "dtc.copy: stats:" "$log"
 mv "$log" "$log.1"
 kill -HUP "$(e2e_pid cp)"
 e2e_check "after SIGHUP the copier writes a new $log" \

@@ -28,7 +28,7 @@ e2e_wrk "$LAB_NS_CLI" "http://$LAB_ONL_IP/index.html" 12 4 40 -H "Connection: cl
 online=$(e2e_log_count "$E2E_ONL_LOG")
 conns=$(e2e_log_clients "$E2E_ONL_LOG")
 e2e_log "online nginx logged $online requests on $conns connections; waiting for the copy"
-e2e_catch_up 40 "$online" cp e2e_log_count "$E2E_TS_LOG"
+e2e_catch_up 2 "$online" cp e2e_log_count "$E2E_TS_LOG"
 
 e2e_compare_access_logs "$E2E_ONL_LOG" "$E2E_TS_LOG"
 ts_conns=$(e2e_log_clients "$E2E_TS_LOG")

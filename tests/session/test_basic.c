@@ -395,9 +395,35 @@ t_catchup(void)
 	expect_only_acks(&s, "the fourth, before the third's answer");
 	scen_reply(&s, s.clt_nxt - 10, 200, 1); /* the third's */
 	expect_data_after_acks(&s, req + 130, 10, s.srv_nxt);
+	/* A fifth goes ahead of the fourth's answer; then the client resets without reading
+	 * (its RST acknowledges no more): the RST waits for the answers due, or the test server
+	 * would drop the request it has not answered yet. */
+	s.online_nxt += 200;
+	scen_send(&s, 10);
+	h_tick(&h, 5100);
+	expect_data_after_acks(&s, req + 140, 10, s.srv_nxt);
+	h_clt(&h, &s.c, DTC_TCP_RST | DTC_TCP_ACK, s.clt_nxt, s.online_nxt, 0);
+	scen_reply(&s, s.clt_nxt, 0, 1); /* our data acknowledged, no answer yet */
+	h_tick(&h, 1000);
+	expect_only_acks(&s, "RST while the fourth's answer is due");
+	scen_reply(&s, s.clt_nxt, 200, 1);
+	h_tick(&h, 1000);
+	expect_only_acks(&s, "RST while the fifth's answer is due");
+	scen_reply(&s, s.clt_nxt, 200, 1);
+	{
+		struct h_frame f;
+
+		do {
+			if (!expect_frame(&s, &f, "RST"))
+				break;
+		} while (f.flags == DTC_TCP_ACK);
+		CHECK_EQ(f.flags, DTC_TCP_RST | DTC_TCP_ACK);
+		CHECK_EQ(f.seq, s.clt_nxt);
+	}
 	h_stats(&h, &st);
-	CHECK_EQ(st.c[DTC_SESS_C_req_catchup], 3);
+	CHECK_EQ(st.c[DTC_SESS_C_req_catchup], 4);
 	CHECK_EQ(st.c[DTC_SESS_C_req_answer], 1);
+	CHECK_EQ(st.end[DTC_SESS_END_client_rst], 1);
 	CHECK(st.lag_max_us >= 5000);
 	h_fini(&h);
 }

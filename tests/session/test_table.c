@@ -137,6 +137,142 @@ t_redirect(void)
 	rte_free(e);
 }
 
+/* ---- the buckets sized to the load (linear hashing) ---- */
+
+#define NR 16384 /* 32768 buckets allocated: grown from 1024 through five levels */
+
+static struct dtc_flow_key rkeys[NR];
+static bool rin[NR];
+static uint32_t ridx[NR];
+static uint32_t rperm[NR];   /* key numbers: [0, n) present, [n, NR) absent */
+static uint32_t rpos[NR];    /* where each key is in rperm */
+
+static void
+rperm_swap(unsigned int a, unsigned int b)
+{
+	uint32_t ka = rperm[a], kb = rperm[b];
+
+	rperm[a] = kb;
+	rperm[b] = ka;
+	rpos[kb] = a;
+	rpos[ka] = b;
+}
+
+/* Every bucket in use holds exactly the sessions that hash to it, the rest of the array is
+ * empty, the count is right, and every key is found (or not) as the model says. */
+static void
+resize_check(struct dtc_sess_engine *e, unsigned int want)
+{
+	uint32_t nb = table_nbuckets(e), b, n = 0, i, k;
+
+	CHECK(nb <= e->bmax && e->bsplit <= e->bmask);
+	for (b = 0; b < e->bmax; b++) {
+		for (i = e->bucket[b]; i != SESS_NIL && n <= NR; i = e->s[i].hnext) {
+			CHECKF(b < nb, "entry %u in bucket %u beyond the %u in use", i, b, nb);
+			CHECK_EQ(table_bucket(e, dtc_flow_hash(&e->s[i].key, 7)), b);
+			n++;
+		}
+	}
+	CHECK_EQ(n, want);
+	CHECK_EQ(e->n_hashed, want);
+	for (k = 0; k < NR; k++) {
+		uint32_t got = table_lookup(e, &rkeys[k], dtc_flow_hash(&rkeys[k], 7));
+
+		CHECK_EQ(got, rin[k] ? ridx[k] : SESS_NIL);
+	}
+}
+
+static void
+resize_insert(struct dtc_sess_engine *e, unsigned int k)
+{
+	uint32_t idx = table_alloc(e);
+
+	CHECK(idx != SESS_NIL);
+	e->s[idx].key = rkeys[k];
+	e->s[idx].state = SS_ESTAB;
+	table_insert(e, idx, dtc_flow_hash(&rkeys[k], 7));
+	rin[k] = true;
+	ridx[k] = idx;
+}
+
+static void
+resize_remove(struct dtc_sess_engine *e, unsigned int k)
+{
+	table_remove(e, ridx[k]);
+	table_release(e, ridx[k]);
+	rin[k] = false;
+}
+
+static void
+t_resize(void)
+{
+	struct dtc_sess_engine *e = rte_zmalloc(NULL, sizeof(*e), 64);
+	unsigned int step, k, n = 0, phase, grew = 0, shrank = 0;
+	uint32_t nb;
+
+	dtc_check_case = "resize";
+	e->conf.max_sessions = NR;
+	e->conf.seed = 7;
+	CHECK_EQ(table_init(e), 0);
+	CHECK_EQ(e->bmax, 2 * NR);
+	CHECK_EQ(table_nbuckets(e), TABLE_MIN_BUCKETS);
+	for (k = 0; k < NR; k++) {
+		rperm[k] = k;
+		rpos[k] = k;
+		memset(&rkeys[k], 0, sizeof(rkeys[k]));
+		rkeys[k].family = 4;
+		rkeys[k].client.a32[0] = (uint32_t)dtc_rand_range(8);
+		rkeys[k].client_port = (uint16_t)k;
+		rkeys[k].server.a32[0] = 0x01020304;
+		rkeys[k].server_port = 80;
+		rin[k] = false;
+	}
+	/* Twice: grow to the whole array under inserts mixed with removes (2 in 3 insert),
+	 * then shrink back to the least under removes mixed with inserts (1 in 3). */
+	for (phase = 0; phase < 4; phase++) {
+		bool up = (phase & 1) == 0;
+
+		for (step = 0; up ? n < NR : n > 16; step++) {
+			bool ins = n == 0 || (n < NR && dtc_rand_range(3) < (up ? 2u : 1u));
+
+			nb = table_nbuckets(e);
+			if (ins) {
+				k = rperm[n + dtc_rand_range(NR - n)];
+				resize_insert(e, k);
+				rperm_swap(rpos[k], n);
+				n++;
+				/* never above one session per two buckets below the whole array */
+				CHECK(table_nbuckets(e) >= RTE_MIN(2 * n, e->bmax));
+				grew += table_nbuckets(e) > nb;
+			} else {
+				k = rperm[dtc_rand_range(n)];
+				resize_remove(e, k);
+				n--;
+				rperm_swap(rpos[k], n);
+				shrank += table_nbuckets(e) < nb;
+			}
+			if (step % 4099 == 0)
+				resize_check(e, n);
+		}
+		resize_check(e, n);
+		if (up)
+			CHECK_EQ(table_nbuckets(e), e->bmax);
+		else
+			CHECKF(table_nbuckets(e) <= RTE_MAX(TABLE_MIN_BUCKETS, 4 * n + 4),
+				"%u buckets in use for %u sessions", table_nbuckets(e), n);
+	}
+	CHECK(grew >= 2 * (2 * NR - TABLE_MIN_BUCKETS) / 2 / 2);
+	CHECK(shrank > 0);
+	/* Down to none: back to the least. */
+	for (k = 0; k < NR; k++)
+		if (rin[k])
+			resize_remove(e, k);
+	resize_check(e, 0);
+	CHECK_EQ(table_nbuckets(e), TABLE_MIN_BUCKETS);
+	table_fini(e);
+	rte_free(e);
+}
+
 static void
 t_memory(void)
 {
@@ -201,6 +337,7 @@ main(void)
 	t_memory_measured();
 	t_hash();
 	t_redirect();
+	t_resize();
 	t_memory();
 	return dtc_check_end("session_table");
 }

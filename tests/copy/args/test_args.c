@@ -20,6 +20,7 @@
 #include "dtc_app.h"
 #include "../../common/dtc_check.h"
 #include "copy.h"
+#include "dtc_classify.h"
 
 #define MAX_WORDS 64
 
@@ -106,7 +107,7 @@ test_defaults(void)
 	CHECK_EQ(opts.mtu, 1500);
 	CHECK_EQ(opts.mss, 1460);
 	CHECK_EQ(opts.rtt_ms, 0);
-	CHECK_EQ(opts.max_memory_mb, 1024);
+	CHECK_EQ(opts.max_memory_mb, 0);
 	CHECK(opts.pcap_file == NULL);
 	CHECK(opts.speed == 1.0);
 	CHECK_EQ(opts.gap_ms, 0);
@@ -273,6 +274,19 @@ test_each_option(void)
 		CHECK_EQ(opts.idle_sleep_us, 100000);
 		CHECK_EQ(opts.rx_lcores, 1);
 	}
+	if (parse_ok(BASE " --compare on --compare-keys 7 --compare-report /tmp/r.json "
+			"--compare-proto redis")) {
+		CHECK(opts.compare);
+		CHECK_EQ(opts.compare_keys, 7);
+		CHECK(strcmp(opts.compare_report, "/tmp/r.json") == 0);
+		CHECK_EQ(opts.n_compare_proto, 1);
+		CHECK_EQ(opts.compare_proto[0], DTC_CLS_redis);
+	}
+	if (parse_ok(BASE)) {
+		CHECK(!opts.compare);
+		CHECK_EQ(opts.compare_keys, 32);
+		CHECK(opts.compare_report == NULL);
+	}
 	if (parse_ok(BASE " --rx-lcores 16"))
 		CHECK_EQ(opts.rx_lcores, 16);
 	if (parse_ok(BASE " --config /etc/dtc.conf"))
@@ -385,6 +399,16 @@ static const struct bad bads[] = {
 	{ BASE " -i %P -T 0", "-T/--loops", "0", "1 to 1000000" },
 	{ BASE " --stats-interval 86401", "--stats-interval", "86401", "0 to 86400" },
 	{ BASE " --idle-sleep 100001", "--idle-sleep", "100001", "0 to 100000" },
+	{ BASE " --compare yes", "--compare", "yes", "on or off" },
+	{ BASE " --compare on --compare-keys 0", "--compare-keys", "0", "1 to 256" },
+	{ BASE " --compare on --compare-keys 257", "--compare-keys", "257", "1 to 256" },
+	{ BASE " --compare-report /tmp/r.json", "--compare-report", "/tmp/r.json",
+		"--compare on" },
+	{ BASE " --compare off --compare-keys 5", "--compare-keys", "5", "--compare on" },
+	{ BASE " --compare on --compare-proto ftp", "--compare-proto", "ftp", "'ftp'" },
+	{ BASE " --compare on --compare-proto http,", "--compare-proto", "http,", "a list" },
+	{ BASE " --compare on --compare-proto http,redis", "--compare-proto", "http,redis",
+		"2 protocols for 1" },
 	{ BASE " --rx-lcores 0", "--rx-lcores", "0", "1 to 16" },
 	{ BASE " --rx-lcores 17", "--rx-lcores", "17", "1 to 16" },
 	{ BASE " -i %P --rx-lcores 2", "--rx-lcores", "2", "-i/--pcap-file" },
@@ -603,7 +627,7 @@ test_help_and_docs(void)
 	CHECK(strstr(co.out, "default 120") != NULL);
 	CHECK(strstr(co.out, "(default 1500)") != NULL);
 	CHECK(strstr(co.out, "(default 1460,") != NULL);
-	CHECK(strstr(co.out, "(default 1024)") != NULL);
+	CHECK(strstr(co.out, "(default: what the EAL has,") != NULL);
 	CHECK(strstr(co.out, "(default 5;") != NULL);
 
 	run_child(child_help, (void *)(uintptr_t)"--version", &co);
