@@ -79,6 +79,11 @@ struct icpt_conn {
 	uint64_t peer_hb_rx_us;       /* arrival (wall clocks), echoed in our heartbeats */
 };
 
+struct icpt_log_budget {
+	uint64_t second;
+	uint32_t left, dropped;
+};
+
 struct icpt_server {
 	const struct icpt_opts *o;
 	struct icpt_rt *rt;
@@ -91,8 +96,7 @@ struct icpt_server {
 	uint32_t n_dirty;
 	uint64_t stall_us;
 	uint64_t last_stall_check_us;
-	uint64_t log_second;
-	uint32_t log_left, log_dropped;
+	struct icpt_log_budget log_conn, log_refusal;
 	/* the connection whose bytes are being decoded, for the decoder callbacks */
 	uint32_t cur;
 	uint64_t now;
@@ -105,23 +109,37 @@ struct icpt_server {
 
 /* Connection events can come in floods (a thousand connects): keep the log readable. */
 static bool
-log_ok(struct icpt_server *s)
+log_budget(struct icpt_server *s, struct icpt_log_budget *b, const char *what)
 {
 	uint64_t sec = s->now / 1000000;
 
-	if (sec != s->log_second) {
-		if (s->log_dropped > 0)
-			ICPT_LOG(NOTICE, "%u connection messages suppressed", s->log_dropped);
-		s->log_second = sec;
-		s->log_left = LOG_BUDGET;
-		s->log_dropped = 0;
+	if (sec != b->second) {
+		if (b->dropped > 0)
+			ICPT_LOG(NOTICE, "%u %s messages suppressed", b->dropped, what);
+		b->second = sec;
+		b->left = LOG_BUDGET;
+		b->dropped = 0;
 	}
-	if (s->log_left == 0) {
-		s->log_dropped++;
+	if (b->left == 0) {
+		b->dropped++;
 		return false;
 	}
-	s->log_left--;
+	b->left--;
 	return true;
+}
+
+static bool
+log_ok(struct icpt_server *s)
+{
+	return log_budget(s, &s->log_conn, "connection");
+}
+
+/* Refusals (authentication, v1 against --secret) have their own budget: a flood of ordinary
+ * connections cannot hide them, and theirs cannot hide the rest. */
+static bool
+log_refusal_ok(struct icpt_server *s)
+{
+	return log_budget(s, &s->log_refusal, "refusal");
 }
 
 static int
@@ -507,7 +525,7 @@ on_v2_msg(void *arg, uint8_t type, const uint8_t *body, uint32_t len)
 		c->prefix = h.prefix;
 		if (k != NULL && !(h.features & DTC_V2_F_AUTH)) {
 			s->stats[ICPT_SRV_auth_missing]++;
-			if (log_ok(s))
+			if (log_refusal_ok(s))
 				ICPT_LOG(WARNING, "copier %s (%s): refused: no authentication "
 					"offered, --secret requires it", c->peer, c->name);
 			return v2_refuse(c, DTC_V2_BYE_AUTH_REQUIRED,
@@ -515,7 +533,7 @@ on_v2_msg(void *arg, uint8_t type, const uint8_t *body, uint32_t len)
 		}
 		if (k == NULL && (h.features & DTC_V2_F_AUTH)) {
 			s->stats[ICPT_SRV_auth_missing]++;
-			if (log_ok(s))
+			if (log_refusal_ok(s))
 				ICPT_LOG(WARNING, "copier %s (%s): refused: it requires "
 					"authentication, this intercept has no --secret", c->peer,
 					c->name);
@@ -534,7 +552,7 @@ on_v2_msg(void *arg, uint8_t type, const uint8_t *body, uint32_t len)
 			return v2_refuse(c, DTC_V2_BYE_PROTO, "cannot compute the MAC");
 		if (!dtc_v2_mac_equal(mac, body)) {
 			s->stats[ICPT_SRV_auth_failed]++;
-			if (log_ok(s))
+			if (log_refusal_ok(s))
 				ICPT_LOG(WARNING, "copier %s (%s): authentication failed (wrong "
 					"secret, or an AUTH replayed from another connection)",
 					c->peer, c->name);
@@ -549,7 +567,7 @@ on_v2_msg(void *arg, uint8_t type, const uint8_t *body, uint32_t len)
 	case DTC_V2_ROUTE_DEL:
 		if (c->state == ST_V2_AUTH) {
 			s->stats[ICPT_SRV_auth_missing]++;
-			if (log_ok(s))
+			if (log_refusal_ok(s))
 				ICPT_LOG(WARNING, "copier %s (%s): refused: routes before "
 					"authentication", c->peer, c->name);
 			return v2_refuse(c, DTC_V2_BYE_AUTH_REQUIRED, "routes before AUTH");
@@ -614,7 +632,7 @@ on_version(void *arg, uint16_t version)
 	}
 	if (s->o->secret != NULL) {
 		s->stats[ICPT_SRV_v1_refused]++;
-		if (log_ok(s))
+		if (log_refusal_ok(s))
 			ICPT_LOG(WARNING, "copier %s: refused: protocol v1 (version %u), "
 				"--secret requires v2 with authentication", c->peer, version);
 		c->close_why = "protocol v1 refused (--secret)";
@@ -900,7 +918,7 @@ icpt_server_timers(struct icpt_server *s, uint64_t now)
 			s->stats[ICPT_SRV_handshake_timeout]++;
 			if (c->state == ST_V2_AUTH || c->state == ST_VERSION)
 				s->stats[ICPT_SRV_auth_missing]++;
-			if (log_ok(s))
+			if (log_refusal_ok(s))
 				ICPT_LOG(WARNING, "copier %s%s%s%s: refused: %s within %u s", c->peer,
 					c->name[0] ? " (" : "", c->name, c->name[0] ? ")" : "",
 					c->state == ST_V2_AUTH ? "no AUTH" : c->state == ST_VERSION ?
@@ -914,7 +932,7 @@ icpt_server_timers(struct icpt_server *s, uint64_t now)
 			continue;
 		if (now - c->last_rx_us >= DTC_V2_PEER_DEAD_US) {
 			s->stats[ICPT_SRV_peer_dead]++;
-			if (log_ok(s))
+			if (log_refusal_ok(s))
 				ICPT_LOG(WARNING, "copier %s (%s): nothing received for %u s: dead, "
 					"%u routes dropped", c->peer, c->name,
 					DTC_V2_PEER_DEAD_US / 1000000, icpt_rt_conn_count(s->rt, id));

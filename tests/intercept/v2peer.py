@@ -56,11 +56,11 @@ class V2Copier:
     second while hb is True."""
 
     def __init__(self, port, name=b"pycopier", secret=None, features=None, prefix=0,
-                 send_auth=True, hb=True, auth_bytes=None, hello_bytes=None):
+                 send_auth=True, hb=True, auth_bytes=None, hello_bytes=None, host="127.0.0.1"):
         deadline = time.time() + 20
         while True:
             try:
-                self.s = socket.create_connection(("127.0.0.1", port), timeout=5)
+                self.s = socket.create_connection((host, port), timeout=5)
                 break
             except OSError:
                 if time.time() > deadline:

@@ -10,7 +10,8 @@ copier's -C control connections on a separate management link, reads the version
 and the route registrations, and returns its TCP answers as 64-byte v1 header records on the
 connection that registered the route, never on the wire (answers whose route is late are
 held, as an intercept does).  The copier runs with 2 lcores (main: control; the other: RX and
-worker).  Checked: -C 2 connections, each opened with the v1 version message; a route
+worker).  Checked: -C 2 connections, each opened with the v1 version message (after the
+v2 offers the 1.x peer leaves unanswered); a route
 (add, -c address, client port, target) for every session; every request served in order and
 every session ended through records alone; nothing from the test server on the wire; the
 telemetry view of the intercepts; once the intercept is gone, the copier (no -L) exits with
@@ -82,13 +83,14 @@ def main():
         lab.stop(dump, signal.SIGINT)
         ev = [json.loads(l) for l in open(lab.path("peer.jsonl"))]
         vers = [e for e in ev if e["ev"] == "ctl_version"]
-        # The copier offers protocol v2 first (docs/protocol.md); this peer is a 1.x
-        # intercept, silent to it, so each connection falls back to the v1 version message.
-        v1 = [e for e in vers if e["version"] == 6 and e["zero"]]
-        chk(len([e for e in ev if e["ev"] == "ctl_accept"]) >= 2 and len(v1) == 2 and
-            all(e["version"] in (6, 0x4402) for e in vers),
-            "-C 2: two connections speaking v1 (version 6) after the v2 offer (versions %s)"
-            % [e["version"] for e in vers])
+        # The copier offers v2 (0x4402) first; this 1.x peer does not answer, so after 2 s
+        # each connection is made again with the v1 version message.
+        offers = [e for e in vers if e["version"] == 0x4402]
+        v1 = [e for e in vers if e["version"] == 6]
+        chk(len([e for e in ev if e["ev"] == "ctl_accept"]) == 4 and len(offers) == 2 and
+            len(v1) == 2 and len(vers) == 4 and all(e["zero"] for e in vers),
+            "-C 2: two v2 offers the 1.x peer left unanswered, then two connections opened "
+            "with the v1 version message (6)")
         for s in meta["sessions"]:
             routes = [e for e in ev if e["ev"] == "route" and e["cport"] == s["cport"]]
             chk(routes and routes[0]["type"] == 1 and
