@@ -248,6 +248,7 @@ main(int argc, char **argv)
 
 		if (dtc_v2_secret_load(opts.secret_file, &secret, err, sizeof(err)) != 0) {
 			fprintf(stderr, "%s: --secret: %s\n", prog, err);
+			dtc_argv_free(&av); /* prog points into it: after the message */
 			return DTC_EXIT_USAGE;
 		}
 		opts.secret = &secret;
