@@ -118,7 +118,7 @@ def with_secret(binary, d):
         old.version(6)
         old.add(*V1)
         h.check(old.wait_records(1, timeout=3) == 0 and
-                v2.V2Copier.wait(old, lambda: old.closed, 5), "v1 copier closed, nothing sent")
+                v2.V2Copier.wait(old, lambda: old.closed, 10), "v1 copier closed, nothing sent")
         old.close()
         for what in ("(wrongkey): authentication failed", "(honest): authentication failed",
                      "(noauth): refused: routes before authentication",
