@@ -121,7 +121,9 @@ class V2Copier:
             except socket.timeout:
                 continue
             except OSError:
-                break
+                # A reset is a close too: the intercept closes a refused connection with our
+                # later messages (routes, heartbeats) unread, which makes its kernel send RST.
+                d = b""
             if not d:
                 self.closed_at = time.time()
                 self.closed = True
