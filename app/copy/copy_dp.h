@@ -88,6 +88,25 @@ enum dtc_copy_drop {
 const char *dtc_copy_drop_name(unsigned int i);
 const char *dtc_copy_drop_desc(unsigned int i);
 
+/* What a session still active at shutdown was waiting for (the exit summary lists them). */
+#define DTC_COPY_WAIT_LIST(X) \
+	X(handshake, "SYN sent, no SYN-ACK from the test server yet") \
+	X(closing, "our FIN sent, the test server has not finished the close") \
+	X(server_closed, "the test server closed; the client's FIN not captured yet") \
+	X(unacked, "data sent, the test server has not acknowledged all of it") \
+	X(queued, "client segments queued: the answer they wait for, or a capture hole") \
+	X(idle, "nothing queued or unacknowledged (a connection between requests)")
+
+enum dtc_copy_wait {
+#define DTC_X_ENUM(n, s) DTC_COPY_WAIT_##n,
+	DTC_COPY_WAIT_LIST(DTC_X_ENUM)
+#undef DTC_X_ENUM
+	DTC_COPY_WAIT_MAX
+};
+
+const char *dtc_copy_wait_name(unsigned int i);
+const char *dtc_copy_wait_desc(unsigned int i);
+
 /* ------------------------------------------------------------------ */
 /* Worker: one session engine, its rings and its TX queue. */
 
@@ -110,6 +129,8 @@ struct dtc_copy_worker {
 	uint64_t route_ring_full;
 	uint64_t ctl_tx_pkts;
 	uint64_t ctl_tx_drops;
+	/* the sessions still active when dtc_copy_worker_close ended them, by what they waited for */
+	uint64_t waiting[DTC_COPY_WAIT_MAX];
 } __rte_cache_aligned;
 
 /* What dtc_copy_worker_create gives a worker besides its engine and response ring. */
@@ -369,6 +390,7 @@ struct dtc_copy_totals {
 	struct dtc_sess_stats sess;
 	uint64_t drop[DTC_COPY_DROP_MAX];
 	uint64_t perr[DTC_PERR_MAX];
+	uint64_t waiting[DTC_COPY_WAIT_MAX]; /* at shutdown: see struct dtc_copy_worker */
 	uint64_t tx_pkts, tx_bytes;
 	uint64_t routes, routes_failed, route_no_intercept, route_ring_full;
 	uint64_t resp_records;

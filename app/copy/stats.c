@@ -29,6 +29,8 @@ uint64_t dtc_copy_epoch_us;
 #define DESC(n, s) s,
 static const char *const drop_name[] = { DTC_COPY_DROP_LIST(NAME) };
 static const char *const drop_desc[] = { DTC_COPY_DROP_LIST(DESC) };
+static const char *const wait_name[] = { DTC_COPY_WAIT_LIST(NAME) };
+static const char *const wait_desc[] = { DTC_COPY_WAIT_LIST(DESC) };
 #undef NAME
 #undef DESC
 
@@ -42,6 +44,18 @@ const char *
 dtc_copy_drop_desc(unsigned int i)
 {
 	return i < DTC_COPY_DROP_MAX ? drop_desc[i] : "?";
+}
+
+const char *
+dtc_copy_wait_name(unsigned int i)
+{
+	return i < DTC_COPY_WAIT_MAX ? wait_name[i] : "?";
+}
+
+const char *
+dtc_copy_wait_desc(unsigned int i)
+{
+	return i < DTC_COPY_WAIT_MAX ? wait_desc[i] : "?";
 }
 
 /* The kernel side of each af_packet capture port: its sockets, found once, and their drops
@@ -145,6 +159,8 @@ dtc_copy_totals(const struct dtc_copy_app *a, struct dtc_copy_totals *t)
 		t->route_no_intercept += w->route_no_intercept;
 		t->route_ring_full += w->route_ring_full;
 		t->drop[DTC_COPY_DROP_ctl_tx_full] += w->ctl_tx_drops;
+		for (j = 0; j < DTC_COPY_WAIT_MAX; j++)
+			t->waiting[j] += w->waiting[j];
 	}
 	t->routes = a->ctl.routes;
 	t->routes_failed = a->ctl.routes_failed;
@@ -386,6 +402,11 @@ dtc_copy_stats_summary(const struct dtc_copy_totals *t, uint64_t elapsed_us)
 	if (sum(s->rtt_hist, DTC_RTT_BUCKETS) != 0)
 		COPY_LOG(INFO, "  test-path RTT (our data to its ACK at the worker): p50 %" PRIu64
 			" p99 %" PRIu64 " us", rtt_pct(s->rtt_hist, 50), rtt_pct(s->rtt_hist, 99));
+	if (sum(t->waiting, DTC_COPY_WAIT_MAX) != 0)
+		COPY_LOG(INFO, "  %" PRIu64 " sessions were still active at exit (ended now, with a "
+			"RST to the test server), waiting for:", sum(t->waiting, DTC_COPY_WAIT_MAX));
+	summary_list("waiting", t->waiting, DTC_COPY_WAIT_MAX, dtc_copy_wait_name,
+		dtc_copy_wait_desc);
 	summary_list("ended", s->end, DTC_SESS_END_MAX, dtc_sess_end_name, dtc_sess_end_desc);
 	summary_list("drop", t->drop, DTC_COPY_DROP_MAX, dtc_copy_drop_name, dtc_copy_drop_desc);
 	summary_list("drop", t->front.drop, DTC_SESS_DROP_MAX, dtc_sess_drop_name,

@@ -180,6 +180,29 @@ dtc_copy_worker_poll(struct dtc_copy_worker *w, uint64_t now_us)
 	return work;
 }
 
+static void
+count_waiting(void *arg, const struct dtc_sess_info *i)
+{
+	uint64_t *waiting = arg;
+	enum dtc_copy_wait why;
+
+	if (i->state == DTC_SESS_STATE_LINGER)
+		return; /* ended already */
+	if (i->state == DTC_SESS_STATE_SYN_SENT)
+		why = DTC_COPY_WAIT_handshake;
+	else if (i->fin_sent)
+		why = DTC_COPY_WAIT_closing;
+	else if (i->srv_fin)
+		why = DTC_COPY_WAIT_server_closed;
+	else if (i->snd_una != i->snd_nxt)
+		why = DTC_COPY_WAIT_unacked;
+	else if (i->queued != 0)
+		why = DTC_COPY_WAIT_queued;
+	else
+		why = DTC_COPY_WAIT_idle;
+	waiting[why]++;
+}
+
 void
 dtc_copy_worker_close(struct dtc_copy_worker *w, uint64_t now_us)
 {
@@ -192,6 +215,7 @@ dtc_copy_worker_close(struct dtc_copy_worker *w, uint64_t now_us)
 			(n = rte_ring_sc_dequeue_burst(w->seg_in, (void **)m, DTC_COPY_BURST,
 				NULL)) > 0)
 		dtc_sess_client_burst(w->eng, m, (uint16_t)n, now_us);
+	dtc_sess_walk(w->eng, count_waiting, w->waiting);
 	dtc_sess_close_all(w->eng, now_us);
 	dtc_sess_flush(w->eng);
 	if (w->ctl_tx != NULL)

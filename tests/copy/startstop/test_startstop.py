@@ -17,6 +17,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -64,6 +65,10 @@ def sigint_rsts(lab, chk):
     chk(rc == 0, "SIGINT: exit status 0 (got %s)" % rc)
     chk("ended shutdown" in log and "summary after" in log,
         "final summary printed, sessions ended by 'shutdown'")
+    chk("%d sessions were still active at exit" % n in log and
+        re.search(r"waiting idle +%d " % n, log) is not None,
+        "the summary lists the %d sessions active at exit as waiting 'idle' (answered, nothing "
+        "queued)" % n)
     time.sleep(0.5)
     lab.stop(peer)
     lab.stop(dump, signal.SIGINT)
