@@ -30,7 +30,7 @@ E2E_LAB_OWNED=0
 E2E_LOCK_FD=
 E2E_CLEANED=0
 E2E_ORDER=()
-declare -A E2E_PID=() E2E_SIG=() E2E_LOG=() E2E_NS=() E2E_RC=() E2E_RUNDIR=()
+declare -A E2E_PID=() E2E_SIG=() E2E_LOG=() E2E_NS=() E2E_RC=() E2E_RUNDIR=() E2E_PREOPEN_GATE=()
 declare -A E2E_ADDR=() E2E_PORT=() E2E_ADOPTED=()
 E2E_ONL_LOG=
 E2E_TS_LOG=
@@ -995,6 +995,75 @@ e2e_rt_judge() {
 	e2e_check "$label: no session ended for being behind (buf_cap ${bufcap:-?})" \
 		[ "${bufcap:-x}" = 0 ]
 	require_ratio "$n" "$exp" "$tol"
+}
+
+# e2e_rt_run_load COPIER ONL TS LABEL TOL CMD...: the online and test redis SET counts before,
+# the load CMD, then the count the test redis reached within the window; judged at once.
+e2e_rt_run_load() {
+	local cp=$1 onl=$2 ts=$3 label=$4 tol=$5 o0 t0 o1
+	shift 5
+	e2e_rt_lag_mark "$cp"
+	o0=$(e2e_redis_calls "$onl" set)
+	t0=$(e2e_redis_calls "$ts" set)
+	"$@"
+	o1=$(e2e_redis_calls "$onl" set)
+	e2e_rt_count $((t0 + o1 - o0)) e2e_redis_calls "$ts" set
+	e2e_rt_judge "$cp" "$label" $((E2E_RT_N - t0)) $((o1 - o0)) "$tol"
+}
+
+# e2e_rt_run_http COPIER LABEL TOL CMD...: the same on the nginx access logs (E2E_ONL_LOG and
+# E2E_TS_LOG of e2e_http_servers).
+e2e_rt_run_http() {
+	local cp=$1 label=$2 tol=$3 o0 t0 o1
+	shift 3
+	e2e_rt_lag_mark "$cp"
+	o0=$(e2e_log_count "$E2E_ONL_LOG")
+	t0=$(e2e_log_count "$E2E_TS_LOG")
+	"$@"
+	o1=$(e2e_log_count "$E2E_ONL_LOG")
+	e2e_rt_count $((t0 + o1 - o0)) e2e_log_count "$E2E_TS_LOG"
+	e2e_rt_judge "$cp" "$label" $((E2E_RT_N - t0)) $((o1 - o0)) "$tol"
+}
+
+# e2e_wrk_unpaced NS URL CONNS SECS [WRK ARGS...]: wrk at full speed (no pace script: each
+# connection sends its next request the moment the answer arrives).
+e2e_wrk_unpaced() {
+	local ns=$1 url=$2 conns=$3 secs=$4 out=$E2E_DIR/wrk.out
+	shift 4
+	e2e_log "load: wrk${*:+ $*} -c $conns -d ${secs}s $url, unpaced"
+	e2e_ns "$ns" timeout $((secs + 20)) wrk -t1 -c "$conns" -d "${secs}s" "$@" "$url" \
+		>"$out" 2>&1
+	cat "$out" >>"$E2E_DIR/wrk.log"
+	e2e_check "wrk ran ($(grep -E 'requests in|Requests/sec' "$out" | tr -s ' ' | tr '\n' ' '))" \
+		grep -q "requests in" "$out"
+}
+
+# e2e_redis_preopen NAME HOST CONNS SETS: spawn redis_preopen.py in the client namespace: CONNS
+# connections opened now, each sending SETS back-to-back SETs once e2e_redis_preopen_go NAME
+# is called (which waits for the client to finish).
+e2e_redis_preopen() {
+	local name=$1
+	E2E_PREOPEN_GATE[$name]=$E2E_DIR/gate-$name
+	e2e_spawn "$name" "$LAB_NS_CLI" TERM /usr/bin/python3 -u "$E2E_SRC/tests/e2e/redis_preopen.py" \
+		"$2" 6379 "$3" "$4" "${E2E_PREOPEN_GATE[$name]}" || return 1
+	e2e_wait_log "$(e2e_logfile "$name")" "^open" 20 \
+		|| { e2e_fail "the client did not open its connections"; return 1; }
+}
+e2e_redis_preopen_go() {
+	touch "${E2E_PREOPEN_GATE[$1]}"
+	e2e_wait_exit "$1" 60 || e2e_fail "the pre-opened client did not finish"
+	e2e_check "pre-opened client: $(tail -n 1 "$(e2e_logfile "$1")")" [ "${E2E_RC[$1]:-1}" = 0 ]
+}
+
+# e2e_redis_bench HOST ARGS...: redis-benchmark SETs at full speed from the client namespace.
+e2e_redis_bench() {
+	local host=$1
+	shift
+	e2e_log "load: redis-benchmark $*"
+	e2e_ns "$LAB_NS_CLI" timeout 60 redis-benchmark -h "$host" -p 6379 -t set \
+		-r 100000 -q "$@" >"$E2E_DIR/bench.log" 2>&1
+	e2e_check "redis-benchmark $* ran ($(tr '\r' '\n' <"$E2E_DIR/bench.log" | grep -a 'requests per second' | tail -n 1))" \
+		grep -aq "requests per second" "$E2E_DIR/bench.log"
 }
 
 _e2e_rt_none_active() { [ "$(e2e_copy_stat "$1" sessions_active 2>/dev/null)" = 0 ]; }

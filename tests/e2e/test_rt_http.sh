@@ -26,21 +26,7 @@ e2e_http_servers || e2e_finish
 e2e_intercept_start icpt || e2e_finish
 e2e_copy_start cp -- -x "80-$LAB_TS_IP:80" -c "$LAB_FAKE_IP" -s "$LAB_AUX_CTL_IP" || e2e_finish
 
-# run_load LABEL CONNS URL: wrk unpaced, then what the test nginx logged within the window.
-run_load() {
-	local label=$1 conns=$2 url=$3 o0 t0 o1
-	e2e_rt_lag_mark cp
-	o0=$(e2e_log_count "$E2E_ONL_LOG")
-	t0=$(e2e_log_count "$E2E_TS_LOG")
-	e2e_log "load: wrk -c $conns -d ${SECS}s $url, unpaced"
-	e2e_ns "$LAB_NS_CLI" timeout $((SECS + 20)) wrk -t1 -c "$conns" -d "${SECS}s" "$url" \
-		>"$E2E_DIR/wrk.out" 2>&1
-	e2e_check "wrk ran ($(grep -E 'requests in|Requests/sec' "$E2E_DIR/wrk.out" | tr -s ' ' | tr '\n' ' '))" \
-		grep -q "requests in" "$E2E_DIR/wrk.out"
-	o1=$(e2e_log_count "$E2E_ONL_LOG")
-	e2e_rt_count $((t0 + o1 - o0)) e2e_log_count "$E2E_TS_LOG"
-	e2e_rt_judge cp "$label" $((E2E_RT_N - t0)) $((o1 - o0)) "$TOL"
-}
+run_load() { e2e_rt_run_http cp "$1" "$TOL" e2e_wrk_unpaced "$LAB_NS_CLI" "$3" "$2" "$SECS"; }
 
 run_load "keep-alive x8, small page" 8 "http://$LAB_ONL_IP/index.html?rt=small"
 [ "${E2E_RT_BULK:-0}" = 1 ] &&
